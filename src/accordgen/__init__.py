@@ -1,0 +1,41 @@
+"""accordgen: the documents of a French cooperation accord, from YAML parameters.
+
+Public API::
+
+    from accordgen import load, render, DOCUMENT_KINDS
+    doc = load("examples/seine-et-marne-orange-2022/accord.yaml")
+    render(doc, "outputs/accord.docx")
+"""
+
+from __future__ import annotations
+
+from .dossier import Document, load
+from .errors import (
+    AccordgenError,
+    DossierError,
+    InputError,
+    OutputError,
+    TemplateError,
+    UnknownKindError,
+    ValidationError,
+)
+from .kinds import DOCUMENT_KINDS, Kind, get_kind
+from .render import render, render_bytes
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "AccordgenError",
+    "Document",
+    "DossierError",
+    "InputError",
+    "Kind",
+    "OutputError",
+    "TemplateError",
+    "UnknownKindError",
+    "ValidationError",
+    "get_kind",
+    "load",
+    "render",
+    "render_bytes",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,152 @@
+"""Command line: a thin layer over the package's functions.
+
+Exit status: 0 success, 1 a batch with failed rows, 2 invalid input (French message on
+stderr naming the file and the field), 3 an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import AccordgenError
+from .kinds import DOCUMENT_KINDS
+
+EXIT_OK, EXIT_FAILED_ROWS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .dossier import load
+    from .render import render
+
+    doc = load(args.file, args.kind)
+    out = Path(args.output) if args.output else Path("outputs") / f"{doc.output_stem}.docx"
+    render(doc, out)
+    print(f"{out} écrit ({doc.kind.label})")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .dossier import load
+
+    doc = load(args.file, args.kind)
+    print(f"{args.file} : {doc.kind.label} valide")
+    for label, value in doc.params.resume(doc):  # type: ignore[attr-defined]
+        print(f"  {label} : {value}")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .reference import json_schema
+
+    print(json_schema(args.kind))
+    return EXIT_OK
+
+
+def _cmd_reference(args: argparse.Namespace) -> int:
+    from .output import write_atomic
+    from .reference import markdown
+
+    text = markdown()
+    if args.output:
+        write_atomic(Path(args.output), text.encode("utf-8"))
+        print(f"{args.output} écrit")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _cmd_kinds(args: argparse.Namespace) -> int:
+    for kind in DOCUMENT_KINDS.values():
+        print(f"{kind.name:26} {kind.label}  (templates/{kind.template}, notebooks/{kind.notebook})")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(Path(args.dossier), Path(args.out))
+
+
+def _cmd_text(args: argparse.Namespace) -> int:
+    from .text import header_footer_text, paragraphs
+
+    for line in paragraphs(args.file, styles=True):
+        print(line)
+    for line in header_footer_text(args.file):
+        print(f"[en-tête/pied] {line}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    kinds = sorted(DOCUMENT_KINDS)
+    parser = argparse.ArgumentParser(
+        prog="accordgen",
+        description="Génère les documents d'un accord de coopération à partir de paramètres YAML.",
+    )
+    parser.add_argument("--version", action="version", version=f"accordgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("render", help="valider puis générer un document (DOCX)")
+    p.add_argument("kind", choices=kinds, metavar="TYPE", help=f"type de document : {', '.join(kinds)}")
+    p.add_argument("file", help="fichier YAML du document")
+    p.add_argument("-o", "--output", help="fichier DOCX à écrire (défaut : outputs/<nom>.docx)")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("check", help="valider un document sans rien écrire")
+    p.add_argument("kind", choices=kinds, metavar="TYPE")
+    p.add_argument("file")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("schema", help="schéma JSON des paramètres d'un type (pour les éditeurs YAML)")
+    p.add_argument("kind", choices=kinds, metavar="TYPE")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("reference", help="référence des paramètres (Markdown)")
+    p.add_argument("-o", "--output", help="fichier à écrire (défaut : sortie standard)")
+    p.set_defaults(func=_cmd_reference)
+
+    p = sub.add_parser("kinds", help="lister les types de documents")
+    p.set_defaults(func=_cmd_kinds)
+
+    p = sub.add_parser("demo", help="générer tout un dossier par les notebooks (papermill)")
+    p.add_argument("dossier", help="dossier contenant accord.yaml")
+    p.add_argument("--out", default="outputs/demo", help="dossier de sortie")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("text", help="texte d'un DOCX, un paragraphe par ligne (pilote de diff git)")
+    p.add_argument("file")
+    p.set_defaults(func=_cmd_text)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(os.environ.get("ACCORDGEN_DEBUG"))
+    try:
+        return int(args.func(args))
+    except AccordgenError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrompu", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback in front of a drafter
+        if debug:
+            raise
+        print(
+            f"erreur interne inattendue ({type(exc).__name__} : {exc}). "
+            "Merci de la signaler avec le fichier utilisé.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

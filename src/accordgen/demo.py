@@ -1,0 +1,46 @@
+"""``make demo``: every document of a dossier, generated through its kind's notebook."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .errors import AccordgenError
+from .kinds import get_kind
+from .runner import run_notebook
+from .yamlio import read_yaml
+
+
+def dossier_documents(folder: Path) -> list[tuple[str, Path]]:
+    """(kind, file) of every YAML document under ``folder``: the accord first, then by path."""
+    found = []
+    for path in sorted(folder.rglob("*.y*ml")):
+        raw = read_yaml(path)
+        kind = raw.get("type")
+        if isinstance(kind, str):
+            found.append((kind, path))
+    return sorted(found, key=lambda kp: (kp[0] != "accord", str(kp[1])))
+
+
+def run_demo(folder: Path, out: Path) -> int:
+    """Run each document's notebook through papermill into ``out``; executed notebooks go to
+    ``out/notebooks`` as the record of what was generated."""
+    docs = dossier_documents(folder)
+    if not docs:
+        raise AccordgenError(f"{folder} : aucun document YAML (champ « type ») trouvé")
+    failures = 0
+    for kind_name, path in docs:
+        kind = get_kind(kind_name)
+        rel = path.relative_to(folder)
+        sub = out / rel.parent
+        executed = out / "notebooks" / rel.parent / f"{path.stem}.ipynb"
+        start = time.perf_counter()
+        try:
+            run_notebook(kind, path, sub, executed, output_name=path.stem)
+        except AccordgenError as exc:
+            failures += 1
+            print(f"ÉCHEC {rel} : {exc}")
+            continue
+        print(f"ok    {rel} -> {sub / (path.stem + '.docx')}  ({time.perf_counter() - start:.1f} s)")
+    print(f"{len(docs) - failures}/{len(docs)} documents générés dans {out}")
+    return 1 if failures else 0

@@ -1,0 +1,155 @@
+"""Loading a document's YAML: resolve its accord, validate, check it against its dossier.
+
+A dossier is the folder of an ``accord.yaml`` and every YAML beside it that points at it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .errors import DossierError, InputError, ValidationError
+from .kinds import Kind, get_kind
+from .models.accord import Accord
+from .models.base import Modele, french_problems
+from .yamlio import read_yaml
+
+_RAW_CACHE: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}
+
+
+def _raw(path: Path) -> dict[str, Any] | None:
+    """A sibling's raw YAML, cached by size and mtime; ``None`` when unreadable."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _RAW_CACHE.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    try:
+        data: dict[str, Any] | None = read_yaml(path)
+    except InputError:
+        data = None
+    _RAW_CACHE[path] = (stamp, data)
+    return data
+
+
+@dataclass
+class Dossier:
+    """The documents that share one accord: the accord's folder, scanned lazily."""
+
+    accord_path: Path
+
+    @cached_property
+    def folder(self) -> Path:
+        return self.accord_path.parent
+
+    def documents(self, kind: str) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """Raw parameters of the dossier's documents of one kind, sorted by file name."""
+        for path in sorted(self.folder.glob("*.y*ml")):
+            raw = _raw(path)
+            if not raw or raw.get("type") != kind:
+                continue
+            ref = raw.get("accord")
+            if isinstance(ref, str) and (path.parent / ref).resolve() == self.accord_path:
+                yield path.resolve(), raw
+
+
+@dataclass
+class Document:
+    """A validated document: its kind, file, parameters, accord and dossier."""
+
+    kind: Kind
+    path: Path
+    params: Modele
+    accord: Accord
+    accord_path: Path
+    dossier: Dossier = field(repr=False)
+
+    def context(self) -> dict[str, Any]:
+        return self.params.context(self)  # type: ignore[attr-defined]
+
+    @property
+    def output_stem(self) -> str:
+        values = self.params.model_dump(mode="json")
+        return self.kind.output.format(**values)
+
+
+def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``a.b[2].c`` in nested YAML data (used by register overrides)."""
+    import re
+
+    parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p not in (None, "")]
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
+        if isinstance(node, list):
+            if not isinstance(key, int) or key >= len(node):
+                raise KeyError(dotted)
+        elif not isinstance(node, dict):
+            raise KeyError(dotted)
+        if last:
+            node[key] = value
+        else:
+            if isinstance(node, dict) and key not in node:
+                node[key] = {}
+            node = node[key]
+
+
+def load(
+    path: Path | str,
+    kind: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Document:
+    """Read, validate and cross-check one document; raise a French error naming the file
+    and the field path on any problem."""
+    path = Path(path).resolve()
+    raw = read_yaml(path)
+    if overrides:
+        raw = copy.deepcopy(raw)
+        for dotted, value in overrides.items():
+            try:
+                set_path(raw, dotted, value)
+            except (KeyError, IndexError, TypeError):
+                raise ValidationError(path, [(dotted, "chemin inconnu dans ce document")]) from None
+    declared = raw.get("type")
+    if not isinstance(declared, str):
+        raise ValidationError(path, [("type", "champ obligatoire manquant : le type du document "
+                                               "(accord, avenant-renouvellement, ...)")])
+    if kind is not None and declared != kind:
+        raise ValidationError(path, [("type", f"ce fichier décrit un document « {declared} », "
+                                              f"pas « {kind} »")])
+    doc_kind = get_kind(declared)
+    try:
+        params = doc_kind.model.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(path, french_problems(exc)) from None
+    problems = list(params.problems())  # type: ignore[attr-defined]
+    if problems:
+        raise ValidationError(path, problems)
+
+    if isinstance(params, Accord):
+        accord, accord_path = params, path
+    else:
+        accord_path = (path.parent / params.accord).resolve()  # type: ignore[attr-defined]
+        try:
+            accord = load(accord_path, "accord").params  # type: ignore[assignment]
+        except InputError as exc:
+            raise ValidationError(path, [("accord", f"accord référencé illisible : {exc}")]) from None
+        except ValidationError as exc:
+            raise ValidationError(
+                path, [("accord", f"l'accord référencé est invalide :\n{exc}")]
+            ) from None
+    doc = Document(doc_kind, path, params, accord, accord_path, Dossier(accord_path))
+    problems = list(params.dossier_problems(doc))  # type: ignore[attr-defined]
+    if problems:
+        raise DossierError(path, problems)
+    return doc

@@ -1,0 +1,74 @@
+"""Every error accordgen raises on purpose, under one base class.
+
+Each subclass says when it is raised. Messages are in French: they are shown to legal
+drafters in the terminal, in notebooks and in batch manifests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class AccordgenError(Exception):
+    """Base of every error accordgen raises on purpose (exit status 2 in the CLI)."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython/Jupyter show this instead of a Python traceback: a drafter sees the message.
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m : {self}"]
+
+
+class InputError(AccordgenError):
+    """Raised when a parameter file cannot be read or parsed (missing file, not YAML,
+    duplicate keys, aliases beyond the limit, not valid UTF-8)."""
+
+    def __init__(self, file: Path | str, message: str) -> None:
+        self.file = str(file)
+        self.message = message
+        super().__init__(f"{self.file} : {message}")
+
+
+class ValidationError(AccordgenError):
+    """Raised when parameters are read but invalid: a missing field, a wrong type, an
+    impossible date, an identifier that fails its check, documents that disagree.
+
+    ``problems`` holds ``(field path, message)`` pairs, e.g. ``("parties[1].siren", "...")``.
+    """
+
+    def __init__(self, file: Path | str, problems: Iterable[tuple[str, str]]) -> None:
+        self.file = str(file)
+        self.problems = list(problems)
+        lines = [f"{self.file} : paramètres invalides"]
+        lines += [f"  - {path or '(racine)'} : {msg}" for path, msg in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class DossierError(ValidationError):
+    """Raised when a document is valid on its own but contradicts its dossier: an unknown
+    axis, a date outside the accord's term, a number already used, a second termination."""
+
+
+class TemplateError(AccordgenError):
+    """Raised when a template cannot be read, does not parse, uses an undefined variable or
+    tries something the sandbox forbids. Names the template."""
+
+    def __init__(self, template: Path | str, message: str) -> None:
+        self.template = str(template)
+        super().__init__(f"modèle {self.template} : {message}")
+
+
+class OutputError(AccordgenError):
+    """Raised when an output file cannot be written (read-only or full folder, bad name).
+    Nothing is left under the final name."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path} : {message}")
+
+
+class UnknownKindError(AccordgenError):
+    """Raised when a document kind is not in the registry."""
+
+
+class RegisterError(AccordgenError):
+    """Raised when a batch register cannot be read or lacks a required column."""

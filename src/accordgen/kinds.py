@@ -1,0 +1,53 @@
+"""The registry of document kinds, written as data: one line per kind.
+
+A kind ties a name (used by the CLI, the register and the ``type`` field of a YAML file)
+to its parameter model, its template, its notebook and the name of its output file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UnknownKindError
+from .models.accord import Accord
+from .models.base import Modele
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = Path(os.environ.get("ACCORDGEN_TEMPLATES", ROOT / "templates"))
+NOTEBOOKS_DIR = Path(os.environ.get("ACCORDGEN_NOTEBOOKS", ROOT / "notebooks"))
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    model: type[Modele]
+    template: str
+    notebook: str
+    output: str  # str.format pattern over the document's parameters, without ".docx"
+
+    @property
+    def template_path(self) -> Path:
+        return TEMPLATES_DIR / self.template
+
+    @property
+    def notebook_path(self) -> Path:
+        return NOTEBOOKS_DIR / self.notebook
+
+
+DOCUMENT_KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("accord", "Accord de coopération", Accord, "accord.docx", "accord.ipynb", "accord"),
+    )
+}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return DOCUMENT_KINDS[name]
+    except KeyError:
+        known = ", ".join(DOCUMENT_KINDS)
+        raise UnknownKindError(f"type de document inconnu : « {name} » (types connus : {known})") from None

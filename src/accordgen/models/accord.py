@@ -1,0 +1,291 @@
+"""The cooperation accord: parties, ACTES block, preamble, axes, clauses, signature."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from .. import dates
+from ..dates import FinDeTerme, Periode
+from ..identifiers import NATURES_ACTES, ActesId, parse_actes
+from .base import Bloc, Cle, Duree, Modele, Texte, blocs
+from .parties import Partie
+
+
+class Actes(Modele):
+    """The prefecture's acknowledgement of receipt (contrôle de légalité, ACTES)."""
+
+    identifiant: str = Field(
+        description="Identifiant de l'accusé de réception : DDD-SIREN-AAAAMMJJ-NUMERO-NATURE "
+        "(« 077-227700010-20220617-lmc100000023831-DE »)."
+    )
+    envoi_prefecture: dt.date | None = Field(default=None, description="Date d'envoi en préfecture.")
+    reception_prefet: dt.date | None = Field(default=None, description="Date de réception par le préfet.")
+    publication: dt.date | None = Field(default=None, description="Date de publication.")
+    publication_libelle: Texte = Field(
+        default="Publication", description="Libellé de la publication (« Publication RAAD »)."
+    )
+
+    @field_validator("identifiant")
+    @classmethod
+    def _identifiant(cls, value: str) -> str:
+        parse_actes(value)
+        return value.strip()
+
+    @property
+    def parsed(self) -> ActesId:
+        return parse_actes(self.identifiant)
+
+
+class Apport(Modele):
+    """What one party brings to an axis."""
+
+    partie: Cle = Field(description="Clé de la partie (« orange »).")
+    texte: list[Bloc] = Field(min_length=1, description="Paragraphes et listes décrivant son apport.")
+
+
+class Axe(Modele):
+    """An axis of cooperation (article 2)."""
+
+    numero: int = Field(ge=1, le=99, description="Numéro de l'axe (1, 2, ...).")
+    titre: Texte = Field(description="Intitulé de l'axe.")
+    contexte: list[Bloc] = Field(
+        min_length=1, description="Contexte : paragraphes, et listes écrites comme des listes YAML."
+    )
+    apports: list[Apport] = Field(default_factory=list, description="Ce que chaque partie apporte.")
+    sujets_introduction: Texte | None = Field(
+        default=None,
+        description="Phrase qui introduit les sujets (« ... conviennent de travailler sur les sujets suivants : »).",
+    )
+    sujets: list[Texte] = Field(default_factory=list, description="Sujets sur lesquels les parties conviennent de travailler.")
+
+    def vue(self) -> dict[str, Any]:
+        data = self.model_dump(mode="python")
+        data["contexte"] = blocs(self.contexte)
+        data["apports"] = [{"partie": a.partie, "texte": blocs(a.texte)} for a in self.apports]
+        return data
+
+
+class Clauses(Modele):
+    """Clause values of the accord."""
+
+    duree: Duree = Field(description="Durée de l'accord à compter de sa signature (article « durée »).")
+    fin_de_terme: FinDeTerme = Field(
+        default=FinDeTerme.VEILLE,
+        description="veille_anniversaire (par défaut : 5 ans depuis le 1er juillet 2022 = jusqu'au "
+        "30 juin 2027 inclus) ou anniversaire (jusqu'au 1er juillet 2027 inclus).",
+    )
+    renouvellement_expres: bool = Field(
+        default=True, description="L'accord peut être renouvelé par accord exprès des parties."
+    )
+    preavis_resiliation: Duree = Field(description="Préavis de résiliation après l'envoi de la LRAR.")
+    delai_reponse_communication: Duree = Field(
+        description="Délai de réponse à une demande d'accord sur un projet de communication."
+    )
+    confidentialite_survie: Duree = Field(
+        description="Durée pendant laquelle la confidentialité survit au terme de l'accord."
+    )
+    delai_reglement_amiable: Duree = Field(description="Délai de règlement amiable avant saisine du juge.")
+    juridiction: Texte = Field(description="Juridiction compétente (« tribunal de commerce de Paris »).")
+    droit_applicable: Texte = Field(default="français", description="Droit applicable (« français »).")
+
+
+class Signature(Modele):
+    """Place, date and signatories."""
+
+    lieu: Texte = Field(description="Lieu de signature (« Melun »).")
+    date: dt.date | None = Field(
+        default=None, description="Date de signature ; laisser vide pour un accord à signer."
+    )
+    exemplaires: int | None = Field(
+        default=None, ge=1, le=20,
+        description="Nombre d'exemplaires originaux (par défaut : un par partie).",
+    )
+    signataires: list[Cle] | None = Field(
+        default=None, description="Ordre des blocs de signature, par clé de partie (par défaut : l'ordre des parties)."
+    )
+
+
+class Accord(Modele):
+    """Parameters of a cooperation accord (``type: accord``)."""
+
+    type: Literal["accord"] = Field(description="Toujours « accord » pour ce document.")
+    titre: Texte | None = Field(
+        default=None,
+        description="Titre de l'accord (par défaut : « ACCORD DE COOPÉRATION ENTRE » et les dénominations).",
+    )
+    actes: Actes | None = Field(default=None, description="Accusé de réception ACTES (contrôle de légalité), facultatif.")
+    parties: list[Partie] = Field(min_length=2, description="Les parties (deux ou plus).")
+    preambule: list[Bloc] = Field(min_length=1, description="Paragraphes du préambule, avant les thématiques.")
+    thematiques_introduction: Texte | None = Field(
+        default=None, description="Phrase qui introduit la liste des thématiques."
+    )
+    thematiques: list[Texte] = Field(default_factory=list, description="Thématiques de la coopération.")
+    preambule_conclusion: list[Bloc] = Field(
+        default_factory=list, description="Paragraphes qui closent le préambule, après les thématiques."
+    )
+    axes: list[Axe] = Field(min_length=1, description="Axes de coopération (article 2).")
+    clauses: Clauses = Field(description="Valeurs des clauses (durées, délais, juridiction).")
+    signature: Signature = Field(description="Lieu, date et signataires.")
+
+    # --- cross-field checks, with the path of the field at fault ------------------------
+    def problems(self) -> Iterator[tuple[str, str]]:
+        keys = [p.cle for p in self.parties]
+        for key, n in Counter(keys).items():
+            if n > 1:
+                yield f"parties[{keys.index(key)}].cle", f"clé « {key} » utilisée par {n} parties"
+        for i, partie in enumerate(self.parties):
+            yield from partie.problems(f"parties[{i}]")
+            if partie.deliberation and self.signature.date and partie.deliberation.date > self.signature.date:
+                yield (
+                    f"parties[{i}].deliberation.date",
+                    f"délibération du {partie.deliberation.date:%d/%m/%Y} postérieure à la signature "
+                    f"({self.signature.date:%d/%m/%Y}) : l'accord ne peut être signé avant d'être autorisé",
+                )
+        numbers = [a.numero for a in self.axes]
+        for i, axe in enumerate(self.axes):
+            if numbers.count(axe.numero) > 1 and numbers.index(axe.numero) != i:
+                yield f"axes[{i}].numero", f"axe n° {axe.numero} déjà utilisé"
+            for j, apport in enumerate(axe.apports):
+                if apport.partie not in keys:
+                    yield (f"axes[{i}].apports[{j}].partie",
+                           f"partie inconnue « {apport.partie} » (parties : {', '.join(keys)})")
+        for j, key in enumerate(self.signature.signataires or []):
+            if key not in keys:
+                yield f"signature.signataires[{j}]", f"partie inconnue « {key} » (parties : {', '.join(keys)})"
+        if self.signature.signataires and sorted(self.signature.signataires) != sorted(keys):
+            yield "signature.signataires", "chaque partie doit signer une fois et une seule"
+        yield from self._actes_problems()
+
+    def _actes_problems(self) -> Iterator[tuple[str, str]]:
+        if not self.actes:
+            return
+        acte = self.actes.parsed
+        auteur = next((p for p in self.parties if p.siren == acte.siren), None)
+        if auteur is None:
+            auteur = next((p for p in self.parties if p.deliberation), None)
+        if auteur is None or auteur.deliberation is None:
+            yield ("actes.identifiant",
+                   "l'accusé de réception ACTES suppose une délibération : indiquez-la dans le champ "
+                   "« deliberation » de la partie qui l'a prise")
+            return
+        i = self.parties.index(auteur)
+        if auteur.siren and auteur.siren != acte.siren:
+            yield ("actes.identifiant",
+                   f"le SIREN de l'identifiant ({acte.siren}) n'est pas celui de {auteur.nom_texte} "
+                   f"(parties[{i}].siren : {auteur.siren})")
+        if acte.date_acte != auteur.deliberation.date:
+            yield ("actes.identifiant",
+                   f"la date de l'acte dans l'identifiant ({acte.date_acte:%d/%m/%Y}) diffère de la date "
+                   f"de la délibération (parties[{i}].deliberation.date : "
+                   f"{auteur.deliberation.date:%d/%m/%Y}) : l'identifiant porte la date de l'acte")
+        envoi, recu = self.actes.envoi_prefecture, self.actes.reception_prefet
+        if envoi and envoi < acte.date_acte:
+            yield "actes.envoi_prefecture", "envoi en préfecture antérieur à la délibération"
+        if envoi and recu and recu < envoi:
+            yield "actes.reception_prefet", "réception par le préfet antérieure à l'envoi"
+
+    # --- derived values (computed by dates.py, formatted by the template) ---------------
+    @property
+    def periode(self) -> Periode | None:
+        """The accord's term, when it is signed."""
+        if self.signature.date is None:
+            return None
+        d = self.clauses.duree
+        return dates.term(self.signature.date, d.valeur, d.unite, self.clauses.fin_de_terme)
+
+    def partie(self, cle: str) -> Partie:
+        return next(p for p in self.parties if p.cle == cle)
+
+    @property
+    def titre_effectif(self) -> str:
+        if self.titre:
+            return self.titre
+        noms = [p.denomination.upper() for p in self.parties]
+        return "ACCORD DE COOPÉRATION ENTRE " + ", ".join(noms[:-1]) + " ET " + noms[-1]
+
+    def vue(self) -> dict[str, Any]:
+        """The accord as every template sees it (``accord.*`` in derived documents)."""
+        parties = [p.vue() for p in self.parties]
+        by_key = {p["cle"]: p for p in parties}
+        order = self.signature.signataires or [p.cle for p in self.parties]
+        periode = self.periode
+        actes = None
+        if self.actes:
+            acte = self.actes.parsed
+            actes = self.actes.model_dump(mode="python") | {
+                "date_acte": acte.date_acte,
+                "nature": acte.nature,
+                "nature_libelle": NATURES_ACTES[acte.nature],
+            }
+        return {
+            "titre": self.titre_effectif,
+            "actes": actes,
+            "parties": parties,
+            "noms_parties": [p["nom_texte"] for p in parties],
+            "preambule": blocs(self.preambule),
+            "thematiques_introduction": self.thematiques_introduction,
+            "thematiques": self.thematiques,
+            "preambule_conclusion": blocs(self.preambule_conclusion),
+            "axes": [
+                a.vue() | {"apports": [
+                    {"partie": by_key[x.partie], "texte": blocs(x.texte)} for x in a.apports]}
+                for a in self.axes
+            ],
+            "clauses": self.clauses.model_dump(mode="python"),
+            "signature": self.signature.model_dump(mode="python") | {
+                "exemplaires": self.signature.exemplaires or len(self.parties),
+                "signataires": [by_key[k] for k in order],
+            },
+            "date_signature": self.signature.date,
+            "debut": periode.debut if periode else None,
+            "fin": periode.fin if periode else None,
+            "deliberations": [
+                {"partie": p, "deliberation": p["deliberation"]}
+                for p in parties if p["deliberation"]
+            ],
+        }
+
+    @property
+    def fin_confidentialite(self) -> dt.date | None:
+        """Last day covered by the confidentiality obligation, if the accord runs its term."""
+        periode = self.periode
+        if periode is None:
+            return None
+        s = self.clauses.confidentialite_survie
+        return dates.survival_end(periode.fin, s.valeur, s.unite)
+
+    def context(self, doc: Any = None) -> dict[str, Any]:
+        return self.vue() | {"titre_document": self.titre_effectif}
+
+    def resume(self, doc: Any = None) -> list[tuple[str, str]]:
+        from ..fr import date_longue, duree
+
+        periode = self.periode
+        rows = [
+            ("Titre", self.titre_effectif),
+            ("Parties", " ; ".join(
+                f"{p.denomination} ({p.representant.civilite} {p.representant.nom_complet}, "
+                f"{p.representant.qualite})" for p in self.parties)),
+            ("Axes", " ; ".join(f"n° {a.numero} {a.titre}" for a in self.axes)),
+            ("Signature", f"{self.signature.lieu}, "
+             + (date_longue(self.signature.date) if self.signature.date else "date laissée en blanc")),
+            ("Durée", duree(self.clauses.duree)),
+        ]
+        if periode:
+            rows.append(("Période", f"du {date_longue(periode.debut)} au {date_longue(periode.fin)} inclus"))
+            rows.append(("Confidentialité jusqu'au", date_longue(self.fin_confidentialite)))
+        rows += [
+            ("Préavis de résiliation", duree(self.clauses.preavis_resiliation)),
+            ("Réponse à une demande de communication", duree(self.clauses.delai_reponse_communication)),
+            ("Règlement amiable", duree(self.clauses.delai_reglement_amiable)),
+            ("Juridiction", self.clauses.juridiction),
+        ]
+        return rows
+
+    def dossier_problems(self, dossier: Any) -> Iterator[tuple[str, str]]:
+        return iter(())

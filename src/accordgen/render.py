@@ -1,0 +1,83 @@
+"""The one render path for every kind: document -> context -> template -> DOCX bytes -> file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .dossier import Document
+from .output import build_zip, write_atomic
+from .template import load_template
+
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>accordgen</dc:creator>"
+    "<cp:keywords>{keywords}</cp:keywords><dc:description>{description}</dc:description>"
+    "<dc:language>fr-FR</dc:language>{dates}</cp:coreProperties>"
+)
+
+
+def inputs_hash(doc: Document) -> str:
+    """SHA-256 of everything that decides the output: parameters, accord, template."""
+    h = hashlib.sha256()
+    h.update(doc.kind.name.encode())
+    h.update(doc.params.model_dump_json().encode())
+    if doc.params is not doc.accord:
+        h.update(doc.accord.model_dump_json().encode())
+    h.update(json.dumps(_dossier_facts(doc), default=str, sort_keys=True).encode())
+    h.update(hashlib.sha256(doc.kind.template_path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _dossier_facts(doc: Document) -> Any:
+    """What a document takes from its dossier besides its accord (e.g. conventions in force)."""
+    facts = getattr(doc.params, "dossier_facts", None)
+    return facts(doc) if facts else None
+
+
+def _document_date(context: dict[str, Any]) -> date | None:
+    for key in ("date_document", "date_signature"):
+        value = context.get(key)
+        if isinstance(value, date):
+            return value
+    return None
+
+
+def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
+    title = context.get("titre_document") or context.get("titre") or doc.kind.label
+    when = _document_date(context)
+    stamps = ""
+    if when:
+        iso = f"{when.isoformat()}T00:00:00Z"
+        stamps = (f'<dcterms:created xsi:type="dcterms:W3CDTF">{iso}</dcterms:created>'
+                  f'<dcterms:modified xsi:type="dcterms:W3CDTF">{iso}</dcterms:modified>')
+    xml = _CORE.format(
+        title=escape(str(title)),
+        subject=escape(doc.kind.label),
+        keywords=escape(f"accordgen; {doc.kind.name}"),
+        description=f"accordgen {doc.kind.name} sha256:{digest}",
+        dates=stamps,
+    )
+    return xml.encode("utf-8")
+
+
+def render_bytes(doc: Document) -> bytes:
+    """The DOCX of a validated document, as bytes (identical for identical inputs)."""
+    template = load_template(doc.kind.template_path)
+    context = doc.context()
+    members = dict(template.members)
+    members.update(template.render_parts(context))
+    members["docProps/core.xml"] = core_properties(doc, context, inputs_hash(doc))
+    return build_zip(members)
+
+
+def render(doc: Document, out: Path | str) -> Path:
+    """Render ``doc`` to ``out`` atomically; returns the path written."""
+    return write_atomic(Path(out), render_bytes(doc))
