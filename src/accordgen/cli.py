@@ -134,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AccordgenError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrompu", file=sys.stderr)
         return 130

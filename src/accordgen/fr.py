@@ -132,6 +132,17 @@ def majuscule(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def de(text: str) -> str:
+    """The preposition "de" before a phrase, elided where French elides it:
+    "deux (2) mois" -> "de deux (2) mois", "un (1) mois" -> "d'un (1) mois",
+    but "de huit", "de onze" (no elision before those numbers)."""
+    text = str(text)
+    first = text.split(" ", 1)[0].lower()
+    if first[:1] in "aeiouyéèêàâîôûh" and not first.startswith(("huit", "onze", "h")):
+        return f"d'{text}"
+    return f"de {text}"
+
+
 def guillemets(text: str) -> str:
     """``Département`` -> "« Département »" with no-break spaces inside."""
     return f"«{NBSP}{text}{NBSP}»"
@@ -160,5 +171,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "liste": liste,
     "guillemets": guillemets,
     "majuscule": majuscule,
+    "de": de,
     "typo": typo,
 }

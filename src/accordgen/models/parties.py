@@ -54,8 +54,24 @@ class Deliberation(Modele):
     organe: Texte = Field(
         description="Assemblée qui a délibéré (« Conseil départemental », « Commission permanente »)."
     )
+    article: Literal["le", "la", "l'"] = Field(
+        default="le",
+        description="Article de l'assemblée : le (« du Conseil départemental »), la (« de la Commission permanente ») ou l'.",
+    )
     date: dt.date = Field(description="Date de la délibération (AAAA-MM-JJ).")
     numero: Texte | None = Field(default=None, description="Numéro de la délibération, s'il y en a un.")
+
+    @property
+    def de_organe(self) -> str:
+        """"du Conseil départemental", "de la Commission permanente", "de l'Assemblée"."""
+        if self.article == "le":
+            return f"du {self.organe}"
+        if self.article == "la":
+            return f"de la {self.organe}"
+        return f"de l'{self.organe}"
+
+    def vue(self) -> dict[str, object]:
+        return self.model_dump(mode="python") | {"de_organe": self.de_organe}
 
 
 class Partie(Modele):
@@ -82,7 +98,7 @@ class Partie(Modele):
     )
     adresse: list[Texte] = Field(
         min_length=1, max_length=6,
-        description="Adresse postale, une ligne par élément (6 lignes au plus, norme La Poste).",
+        description="Adresse postale sans le nom de la partie, une ligne par élément, la dernière avec le code postal et la ville (norme La Poste : 6 lignes au plus avec le nom, 38 caractères par ligne).",
     )
     adresse_texte: Texte | None = Field(
         default=None,
@@ -145,5 +161,6 @@ class Partie(Modele):
             pour=self.pour or nom,
             adresse_texte=self.adresse_texte or "au " + ", ".join(self.adresse),
             representant=self.representant.vue(),
+            deliberation=self.deliberation.vue() if self.deliberation else None,
         )
         return data

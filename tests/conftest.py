@@ -1,0 +1,81 @@
+"""Shared test helpers: the example dossier, the CLI, LibreOffice, papermill, golden texts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "seine-et-marne-orange-2022"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT.parent / "shared" / "seed" / "000_efa43bfa0ae08653.txt"
+
+
+@pytest.fixture
+def example() -> Path:
+    return EXAMPLE
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (a new process), capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "accordgen", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd or ROOT, timeout=600,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require_libreoffice() -> str:
+    """The soffice binary; skip with a reason when absent, unless CI requires it."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("ACCORDGEN_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice est requis en CI mais introuvable (soffice)")
+        pytest.skip("LibreOffice absent (installez libreoffice-writer-nogui) : conversion PDF non testée")
+    return exe
+
+
+def to_pdf(docx: Path, outdir: Path) -> Path:
+    """Convert with headless LibreOffice (own profile, so parallel runs don't lock)."""
+    exe = require_libreoffice()
+    profile = outdir / f"lo-profile-{uuid.uuid4().hex}"
+    proc = subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = outdir / (docx.stem + ".pdf")
+    assert proc.returncode == 0 and pdf.exists(), f"LibreOffice a échoué : {proc.stdout}\n{proc.stderr}"
+    shutil.rmtree(profile, ignore_errors=True)
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare ``text`` with tests/golden/<name>; ACCORDGEN_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("ACCORDGEN_UPDATE_GOLDEN"):
+        path.write_text(text + "\n", encoding="utf-8")
+    assert path.exists(), f"texte de référence absent : {path} (ACCORDGEN_UPDATE_GOLDEN=1 pour le créer)"
+    expected = path.read_text(encoding="utf-8").rstrip("\n")
+    assert text == expected, f"le texte généré diffère de {path}"
