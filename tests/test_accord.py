@@ -8,11 +8,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE, SEED, check_golden, pdf_text, run_cli, to_pdf
 
 import accordgen
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.text import document_text, normalise
+
+from conftest import DATA, EXAMPLE, SEED, check_golden, pdf_text, run_cli, to_pdf
 
 HAUTE_VIENNE = DATA / "accord" / "good-haute-vienne" / "accord.yaml"
 

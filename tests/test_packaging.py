@@ -7,9 +7,10 @@ import re
 import tomllib
 
 import yaml
-from conftest import ROOT, run_cli
 
 from accordgen.reference import markdown
+
+from conftest import ROOT, run_cli
 
 
 def _name(requirement: str) -> str:

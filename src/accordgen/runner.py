@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
 
 from .errors import AccordgenError
 from .kinds import Kind
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """Kernels talk to papermill over local IPC sockets, not TCP: nothing listens on a port,
+    and the kernel has no reason to warn about unencrypted traffic."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = str(_socket_dir() / "kernel")
+
+
+@functools.cache
+def _socket_dir() -> Path:
+    """One private folder per process for the kernels' IPC sockets, removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix="accordgen-kernels-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 class NotebookError(AccordgenError):
@@ -25,6 +49,8 @@ def run_notebook(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    if not kind.notebook_path.is_file():
+        raise NotebookError(f"notebook introuvable pour « {kind.name} » : {kind.notebook_path}")
     executed = Path(executed).resolve()
     executed.parent.mkdir(parents=True, exist_ok=True)
     params: dict[str, object] = {
@@ -43,6 +69,7 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            kernel_manager_class="accordgen.runner.LocalKernelManager",
         )
     except PapermillExecutionError as exc:
         raise NotebookError(

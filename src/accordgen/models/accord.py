@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
