@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import UnknownKindError
 from .models.accord import Accord
+from .models.avenant import AvenantRenouvellement
 from .models.base import Modele
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,8 @@ DOCUMENT_KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
         Kind("accord", "Accord de coopération", Accord, "accord.docx", "accord.ipynb", "accord"),
+        Kind("avenant-renouvellement", "Avenant de renouvellement", AvenantRenouvellement,
+             "avenant_renouvellement.docx", "avenant_renouvellement.ipynb", "avenant-{numero}"),
     )
 }
 
