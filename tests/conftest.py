@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "seine-et-marne-orange-2022"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parent / "data"
-SEED = ROOT.parent / "shared" / "seed" / "000_efa43bfa0ae08653.txt"
+# The reference accord (public text), kept with the tests so they run without shared/.
+SEED = DATA / "seed" / "accord-seine-et-marne-orange-2022.txt"
 
 
 @pytest.fixture
