@@ -14,6 +14,7 @@ from .errors import UnknownKindError
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
 from .models.base import Modele
+from .models.lettre import LettreResiliation
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = Path(os.environ.get("ACCORDGEN_TEMPLATES", ROOT / "templates"))
@@ -44,6 +45,8 @@ DOCUMENT_KINDS: dict[str, Kind] = {
         Kind("accord", "Accord de coopération", Accord, "accord.docx", "accord.ipynb", "accord"),
         Kind("avenant-renouvellement", "Avenant de renouvellement", AvenantRenouvellement,
              "avenant_renouvellement.docx", "avenant_renouvellement.ipynb", "avenant-{numero}"),
+        Kind("lettre-resiliation", "Lettre de résiliation (LRAR)", LettreResiliation,
+             "lettre_resiliation.docx", "lettre_resiliation.ipynb", "lettre-resiliation-{date_envoi}"),
     )
 }
 
