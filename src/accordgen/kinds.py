@@ -14,6 +14,7 @@ from .errors import UnknownKindError
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
 from .models.base import Modele
+from .models.convention import ConventionSpecifique
 from .models.lettre import LettreResiliation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,8 @@ DOCUMENT_KINDS: dict[str, Kind] = {
              "avenant_renouvellement.docx", "avenant_renouvellement.ipynb", "avenant-{numero}"),
         Kind("lettre-resiliation", "Lettre de résiliation (LRAR)", LettreResiliation,
              "lettre_resiliation.docx", "lettre_resiliation.ipynb", "lettre-resiliation-{date_envoi}"),
+        Kind("convention-specifique", "Convention spécifique", ConventionSpecifique,
+             "convention_specifique.docx", "convention_specifique.ipynb", "convention-specifique-{numero}"),
     )
 }
 
