@@ -46,10 +46,10 @@ DOCUMENT_KINDS: dict[str, Kind] = {
         Kind("accord", "Accord de coopération", Accord, "accord.docx", "accord.ipynb", "accord"),
         Kind("avenant-renouvellement", "Avenant de renouvellement", AvenantRenouvellement,
              "avenant_renouvellement.docx", "avenant_renouvellement.ipynb", "avenant-{numero}"),
-        Kind("lettre-resiliation", "Lettre de résiliation (LRAR)", LettreResiliation,
-             "lettre_resiliation.docx", "lettre_resiliation.ipynb", "lettre-resiliation-{date_envoi}"),
         Kind("convention-specifique", "Convention spécifique", ConventionSpecifique,
              "convention_specifique.docx", "convention_specifique.ipynb", "convention-specifique-{numero}"),
+        Kind("lettre-resiliation", "Lettre de résiliation (LRAR)", LettreResiliation,
+             "lettre_resiliation.docx", "lettre_resiliation.ipynb", "lettre-resiliation-{date_envoi}"),
     )
 }
 

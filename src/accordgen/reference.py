@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import types
 import typing
+from decimal import Decimal
 from enum import Enum
 from typing import Any, get_args, get_origin
 
@@ -22,13 +23,16 @@ def _type_name(tp: Any) -> str:
         return " ou ".join(_type_name(a) for a in args)
     if origin is list:
         return f"liste de {_type_name(get_args(tp)[0])}"
+    if origin is dict:
+        return f"par clé de partie : {_type_name(get_args(tp)[1])}"
     if origin is typing.Literal:
         return " | ".join(repr(a) if a else "''" for a in get_args(tp))
     if isinstance(tp, type) and issubclass(tp, Enum):
         return " | ".join(str(m.value) for m in tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return "champs"
-    return {str: "texte", int: "entier", bool: "true/false", float: "nombre"}.get(
+    return {str: "texte", int: "entier", bool: "true/false", float: "nombre",
+            Decimal: "montant (1500.00)"}.get(
         tp, getattr(tp, "__name__", str(tp)).replace("date", "date (AAAA-MM-JJ)")
     )
 
@@ -48,14 +52,13 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, 
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         tp = field.annotation
-        is_list = get_origin(tp) is list or (
-            get_origin(tp) in (typing.Union, types.UnionType)
-            and any(get_origin(a) is list for a in get_args(tp))
-        )
+        containers = [tp, *get_args(tp)] if get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+        is_list = any(get_origin(a) is list for a in containers)
+        is_map = any(get_origin(a) is dict for a in containers)
         required = "oui" if field.is_required() else "non"
         out.append((path, _type_name(tp), required, field.description or ""))
         for sub in _submodels(tp):
-            out += rows(sub, f"{path}[]." if is_list else f"{path}.")
+            out += rows(sub, f"{path}[]." if is_list else f"{path}.<cle>." if is_map else f"{path}.")
     return out
 
 
@@ -65,7 +68,8 @@ def markdown() -> str:
         "# Référence des paramètres",
         "",
         "Générée depuis les modèles (`accordgen reference`) : ne pas modifier à la main.",
-        "Un chemin `a[].b` désigne le champ `b` de chaque élément de la liste `a`.",
+        "Un chemin `a[].b` désigne le champ `b` de chaque élément de la liste `a` ;",
+        "`a.<cle>.b` le champ `b` de l'entrée d'une partie (clé « departement », « orange »...).",
         "",
     ]
     for kind in DOCUMENT_KINDS.values():
