@@ -23,6 +23,17 @@ class LocalKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = str(_socket_dir() / "kernel")
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+        # The kernel's own log (shutdown chatter such as "KeyboardInterrupt caught in kernel")
+        # goes to a file beside its sockets, not to the drafter's terminal; cell errors still
+        # reach papermill through the messaging protocol.
+        log = open(_socket_dir() / "kernels.log", "ab")  # noqa: SIM115 - owned by the kernel process
+        kw["stdout"] = kw["stderr"] = log
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            log.close()
+
 
 @functools.cache
 def _socket_dir() -> Path:
