@@ -13,9 +13,18 @@ from .dossier import Document, load
 from .render import render
 
 
-def charger(dossier_file: str | Path, kind: str) -> Document:
-    """Load and validate a document; a problem stops the notebook with the French message."""
-    return load(dossier_file, kind)
+def charger(
+    dossier_file: str | Path, kind: str, overrides: dict[str, Any] | str | None = None
+) -> Document:
+    """Load and validate a document; a problem stops the notebook with the French message.
+
+    ``overrides`` replaces parameters by their dotted path (``{"signature.lieu": "Melun"}``),
+    as the columns of a batch register do; papermill may pass it as a JSON string."""
+    if isinstance(overrides, str):
+        import json
+
+        overrides = json.loads(overrides) if overrides.strip() else None
+    return load(dossier_file, kind, overrides or None)
 
 
 def resume(doc: Document) -> Any:
@@ -39,13 +48,113 @@ def generer(doc: Document, output_dir: str | Path, output_name: str = "") -> Pat
     return render(doc, chemin_sortie(doc, output_dir, output_name))
 
 
+# Word styles mammoth does not map by default: the title and subtitle are headings too.
+_STYLES_APERCU = """
+p[style-name='Title'] => h1.accordgen-titre:fresh
+p[style-name='Subtitle'] => h2.accordgen-sous-titre:fresh
+"""
+
+
 def apercu(docx_path: str | Path) -> Any:
     """The generated document as formatted HTML (headings, lists, bold), for JupyterLab."""
     import mammoth
     from IPython.display import HTML
 
     with open(docx_path, "rb") as fh:
-        result = mammoth.convert_to_html(fh)
+        result = mammoth.convert_to_html(fh, style_map=_STYLES_APERCU)
     style = ("<style>.accordgen-apercu{max-width:48em;font-family:Georgia,serif;"
-             "border:1px solid #ccc;padding:1em 2em;background:#fff;color:#111}</style>")
+             "border:1px solid #ccc;padding:1em 2em;background:#fff;color:#111}"
+             ".accordgen-apercu h1.accordgen-titre{text-align:center;font-size:1.3em}</style>")
     return HTML(f"{style}<div class='accordgen-apercu'>{result.value}</div>")
+
+
+# --- key dates, form ------------------------------------------------------------------------
+
+_LIBELLES_DATES = {
+    "date_envoi": "Envoi de la lettre (cachet de la poste)",
+    "date_effet": "Prise d'effet de la résiliation (fin du préavis)",
+    "fin_en_vigueur": "Dernier jour en vigueur de l'accord (sans résiliation)",
+    "fin_confidentialite": "Fin de l'obligation de confidentialité (survie)",
+    "nouvelle_periode": "Nouvelle période",
+    "terme": "Terme en vigueur avant ce document",
+    "periode_initiale": "Période initiale de l'accord",
+    "terme_accord": "Dernier jour en vigueur de l'accord",
+    "date_signature": "Signature",
+    "date_debut": "Premier jour en vigueur",
+    "date_fin": "Dernier jour en vigueur",
+    "signature": "Signature",
+    "debut": "début",
+    "fin": "fin",
+    "date": "date",
+}
+
+
+def _libelle_date(key: str) -> str:
+    from .formfields import libelle
+
+    return _LIBELLES_DATES.get(key) or libelle(key)
+
+
+_DATES_DU_DOCUMENT = {"date_signature", "date_debut", "date_fin", "signature"}
+
+
+def _dates_contexte(context: dict[str, Any], document: str) -> list[tuple[str, Any]]:
+    """(label, date) for the dates at the top of a context, and inside its small dicts
+    (``{"debut": ..., "fin": ...}``, ``{"date": ...}``); lists are left out. The document's
+    own dates (signature, first and last day) are prefixed with ``document``."""
+    from datetime import date
+
+    out: list[tuple[str, Any]] = []
+    for key, value in context.items():
+        if key in ("accord", "date_document", "titre_document"):
+            continue
+        label = _libelle_date(key)
+        if key in _DATES_DU_DOCUMENT:
+            label = f"{document} : {label[:1].lower()}{label[1:]}"
+        if isinstance(value, date):
+            out.append((label, value))
+        elif isinstance(value, dict):
+            for sub, inner in value.items():
+                if isinstance(inner, date):
+                    out.append((label if sub == "date" else f"{label} : {_libelle_date(sub)}", inner))
+    return out
+
+
+def dates_cles(doc: Document) -> Any:
+    """The key dates of a document, in order: the accord's signature, term and survival of
+    confidentiality, then the dates the document computes (new period, notice, effect...).
+    A computed date already listed is not repeated."""
+    import pandas as pd
+
+    from .fr import date_jour
+
+    accord = doc.accord
+    rows: list[tuple[str, Any]] = []
+    if accord.signature.date:
+        rows.append(("Accord : signature", accord.signature.date))
+    periode = accord.periode
+    if periode:
+        rows.append(("Accord : premier jour en vigueur", periode.debut))
+        rows.append(("Accord : dernier jour en vigueur (terme initial)", periode.fin))
+        if doc.params is accord:
+            rows.append((_LIBELLES_DATES["fin_confidentialite"], accord.fin_confidentialite))
+    if doc.params is not accord:
+        known = {d for _, d in rows}
+        for label, d in _dates_contexte(doc.context(), doc.kind.label):
+            if d not in known or label.startswith(doc.kind.label):
+                rows.append((label, d))
+                known.add(d)
+    rows.sort(key=lambda r: r[1])
+    table = pd.DataFrame([(label, date_jour(d)) for label, d in rows], columns=["Élément", "Date"])
+    if table.empty:
+        table = pd.DataFrame([("Dates", "aucune date connue (signature laissée en blanc)")],
+                             columns=["Élément", "Date"])
+    return table.set_index("Élément")
+
+
+def formulaire(dossier_file: str | Path, output_dir: str | Path = "../outputs/notebooks",
+               output_name: str = "") -> Any:
+    """The document's form (fields, live checks, « Enregistrer », « Générer le document »)."""
+    from .form import formulaire as _formulaire
+
+    return _formulaire(dossier_file, output_dir, output_name)

@@ -1,0 +1,338 @@
+"""The drafter's form: a document's YAML edited through widgets built from its model.
+
+``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »; the form
+then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
+per part: parties, axes, clauses, signature...), with the French labels and help of the
+parameter model (:mod:`accordgen.formfields` builds the fields). Each change is checked at
+once the way :func:`accordgen.dossier.load` checks a file — pydantic, the kind's
+``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
+beside its field and in a summary at the top. « Enregistrer » writes the YAML back through
+:mod:`accordgen.roundtrip` (comments, key order and quoting kept; only changed values
+rewritten) and writes nothing while anything is invalid. « Générer le document » saves,
+renders and shows the preview and the key dates.
+
+Nothing here is written for one kind: the fields come from walking the model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+import pydantic
+
+from . import roundtrip as rt
+from .dossier import Document, Dossier, load
+from .errors import AccordgenError, InputError, ValidationError
+from .formfields import (
+    ROUGE,
+    Editeur,
+    Groupe,
+    Liste,
+    Spec,
+    chemin_lisible,
+    esc,
+    libelle,
+    meme,
+)
+from .kinds import Kind, get_kind
+from .models.accord import Accord
+from .models.base import french_problems
+from .output import write_atomic
+from .yamlio import parse_yaml
+
+__all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "verifier"]
+
+
+def verifier(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
+    """The problems ``load`` would report for ``raw`` read from ``path``: pydantic, then the
+    kind's ``problems()``; with ``dossier``, the accord and ``dossier_problems()`` too.
+
+    (The same steps as :func:`accordgen.dossier.load`, on data instead of a file.)"""
+    try:
+        kind = get_kind(str(raw.get("type")))
+    except AccordgenError as exc:
+        return [("type", str(exc))]
+    try:
+        params = kind.model.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        return french_problems(exc)
+    problems = list(params.problems())  # type: ignore[attr-defined]
+    if problems or not dossier:
+        return problems
+    if isinstance(params, Accord):
+        accord, accord_path = params, path
+    else:
+        accord_path = (path.parent / params.accord).resolve()  # type: ignore[attr-defined]
+        try:
+            accord = load(accord_path, "accord").params  # type: ignore[assignment]
+        except InputError as exc:
+            return [("accord", f"accord référencé illisible : {exc}")]
+        except ValidationError as exc:
+            return [("accord", f"l'accord référencé est invalide :\n{exc}")]
+    doc = Document(kind, path, params, accord, accord_path, Dossier(accord_path))
+    return list(params.dossier_problems(doc))  # type: ignore[attr-defined]
+
+
+class Formulaire:
+    """The form of one document's YAML file. ``widget`` is what the notebook displays."""
+
+    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+                 output_name: str = "") -> None:
+        self.path = Path(dossier_file).resolve()
+        self.output_dir = Path(output_dir)
+        self.output_name = output_name
+        self.problemes: list[tuple[str, str]] = []
+        self.racine: Groupe | None = None
+        self.document: Document | None = None
+        self.chemin_docx: Path | None = None
+        self._construction = True
+        self.titre, self.etat, self.synthese, self.message = W.HTML(), W.HTML(), W.HTML(), W.HTML()
+        for widget, name in ((self.etat, "etat"), (self.synthese, "synthese"), (self.message, "message")):
+            widget.add_class(f"accordgen-{name}")
+        self.bouton_enregistrer = W.Button(
+            description="Enregistrer", icon="save", button_style="primary",
+            tooltip="Écrire les valeurs dans le fichier YAML (impossible tant qu'une valeur est invalide)")
+        self.bouton_generer = W.Button(
+            description="Générer le document", icon="file-text", button_style="success",
+            layout=W.Layout(width="auto"), tooltip="Enregistrer, puis produire le DOCX et son aperçu")
+        self.bouton_recharger = W.Button(
+            description="Recharger", icon="refresh",
+            tooltip="Relire le fichier YAML (les modifications non enregistrées sont perdues)")
+        for b, name in ((self.bouton_enregistrer, "enregistrer"), (self.bouton_generer, "generer"),
+                        (self.bouton_recharger, "recharger")):
+            b.add_class(f"accordgen-{name}")
+        self.bouton_enregistrer.on_click(lambda _b: self.enregistrer())
+        self.bouton_generer.on_click(lambda _b: self.generer())
+        self.bouton_recharger.on_click(lambda _b: self.recharger())
+        self.sortie = W.Output()
+        self.corps = W.VBox()
+        barre = W.HBox([self.bouton_enregistrer, self.bouton_generer, self.bouton_recharger],
+                       layout=W.Layout(margin="6px 0", flex_flow="row wrap"))
+        self.widget = W.VBox([self.titre, self.etat, self.synthese, barre, self.message, self.corps,
+                              self.sortie], layout=W.Layout(max_width="64em"))
+        self.widget.add_class("accordgen-formulaire")
+        self.recharger()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- loading ----------------------------------------------------------------------
+    def recharger(self) -> None:
+        """(Re)read the YAML file and rebuild the fields."""
+        self._construction = True
+        self.message.value = ""
+        try:
+            self.fichier = rt.FichierYaml(self.path)
+            declared = self.fichier.valeurs.get("type")
+            if not isinstance(declared, str):
+                raise ValidationError(self.path, [("type", "champ obligatoire manquant : le type du document")])
+            self.kind: Kind = get_kind(declared)
+        except AccordgenError as exc:
+            self.racine = None
+            self.corps.children = ()
+            self.titre.value = f"<h3>Formulaire — {esc(self.path.name)}</h3>"
+            self.etat.value = (f"<span role='alert' style='color:{ROUGE};font-weight:600'>⚠ Fichier "
+                               f"illisible : {esc(exc)}</span>")
+            self.bouton_enregistrer.disabled = self.bouton_generer.disabled = True
+            return
+        self.titre.value = (f"<h3 style='margin:0.2em 0'>Formulaire — {esc(self.kind.label)}</h3>"
+                            f"<div style='color:#555'>Fichier : <code>{esc(self.path)}</code> · les champs "
+                            f"marqués <span style='color:{ROUGE}'>*</span> sont obligatoires</div>")
+        self.racine = Groupe(self, Spec("model", model=self.kind.model), racine=True,
+                             initial=self.fichier.valeurs)
+        self.corps.children = (self.racine.widget,)
+        self._construction = False
+        self.valider()
+
+    # --- validation -------------------------------------------------------------------
+    def editeurs(self) -> dict[str, Editeur]:
+        """Every field editor by its path (``parties[0].siren``)."""
+        if self.racine is None:
+            return {}
+        return {p: e for p, e in self.racine.placer("") if p}
+
+    def champ(self, path: str) -> Editeur:
+        """The editor of the field at ``path`` (``parties[0].siren``)."""
+        return self.editeurs()[path]
+
+    def donnees(self) -> dict[str, Any]:
+        """The document's parameters as the form holds them (as ``read_yaml`` gives them)."""
+        assert self.racine is not None
+        return self.racine.brut()
+
+    def modifie(self) -> None:
+        """A value changed: check everything again (a few milliseconds, dossier included)."""
+        if not self._construction:
+            self.valider()
+
+    def valider(self, dossier: bool = True) -> list[tuple[str, str]]:
+        """Check the form's values as ``load`` would (``dossier``: with the checks against the
+        accord and the dossier's other documents); show each message beside its field and in
+        the summary. Returns the problems."""
+        if self.racine is None:
+            return [("", "fichier illisible")]
+        editors = self.editeurs()
+        problems = list(self.racine.problemes_locaux())
+        if not problems:
+            problems = verifier(self.donnees(), self.path, dossier=dossier)
+        self.problemes = problems
+        messages: dict[int, list[str]] = {}
+        for path, msg in problems:
+            ed, rest = self._cible(path, editors)
+            messages.setdefault(id(ed), []).append(f"{chemin_lisible(rest)} : {msg}" if rest else msg)
+        for ed in {id(e): e for e in [self.racine, *editors.values()]}.values():
+            ed.montrer(messages.get(id(ed), []))
+            if isinstance(ed, Liste):
+                ed.titrer()
+        self._afficher_synthese()
+        return problems
+
+    def _cible(self, path: str, editors: dict[str, Editeur]) -> tuple[Editeur, str]:
+        """The editor that shows a problem at ``path``: the field itself or its nearest parent
+        (the rest of the path is then said in the message)."""
+        probe = path
+        while probe:
+            if probe in editors:
+                return editors[probe], path[len(probe):].lstrip(".")
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        assert self.racine is not None
+        return self.racine, path
+
+    def _afficher_synthese(self) -> None:
+        n = len(self.problemes)
+        self.bouton_enregistrer.disabled = self.bouton_generer.disabled = n > 0
+        if n:
+            items = "".join(
+                f"<li><b>{esc(chemin_lisible(p))}</b> <code style='font-size:0.8em'>{esc(p)}</code> : "
+                f"{esc(m)}</li>" for p, m in self.problemes[:12])
+            more = f"<li>… et {n - 12} autre(s)</li>" if n > 12 else ""
+            self.synthese.value = (
+                f"<div role='alert' style='color:{ROUGE};border:1px solid {ROUGE};padding:4px 10px;"
+                f"border-radius:4px'><b>⚠ {n} problème{'s' if n > 1 else ''} à corriger avant "
+                f"d'enregistrer :</b><ul style='margin:2px 0'>{items}{more}</ul></div>")
+        else:
+            self.synthese.value = ""
+        self._afficher_etat()
+
+    def a_modifications(self) -> bool:
+        """Whether the form holds values the file does not."""
+        return self.racine is not None and not meme(self.donnees(), self.fichier.valeurs)
+
+    def _afficher_etat(self) -> None:
+        if self.problemes:
+            text = f"<span style='color:{ROUGE}'>✗ Paramètres invalides : rien ne sera écrit.</span>"
+        elif self.a_modifications():
+            text = "<span style='color:#8a5a00'>● Paramètres valides — modifications non enregistrées.</span>"
+        else:
+            text = "<span style='color:#1b6e20'>✔ Paramètres valides, identiques au fichier.</span>"
+        self.etat.value = text
+
+    # --- saving and generating --------------------------------------------------------
+    def _dire(self, text: str, ok: bool) -> None:
+        color, role = ("#1b6e20", "status") if ok else (ROUGE, "alert")
+        self.message.value = f"<div role='{role}' style='color:{color};margin:4px 0'>{text}</div>"
+
+    def enregistrer(self) -> bool:
+        """Write the form's values into the YAML file; refuse (writing nothing) while any value
+        is invalid or when the file changed on disk since it was read. Returns True when the
+        file holds the form's values."""
+        if self.racine is None:
+            return False
+        problems = self.valider()
+        if problems:
+            self._dire(f"Enregistrement refusé : {len(problems)} problème(s) à corriger ; le fichier "
+                       "n'a pas été modifié.", ok=False)
+            return False
+        try:
+            on_disk = self.path.read_bytes()
+        except OSError as exc:
+            self._dire(f"Enregistrement refusé : fichier illisible ({esc(exc.strerror)}).", ok=False)
+            return False
+        if on_disk != self.fichier.octets:
+            self._dire("Enregistrement refusé : le fichier a été modifié ailleurs depuis son ouverture "
+                       "dans le formulaire. Cliquez sur « Recharger » pour repartir du fichier (vos "
+                       "saisies seront perdues).", ok=False)
+            return False
+        if not self.a_modifications():
+            self._dire("Aucune modification à enregistrer.", ok=True)
+            return True
+        wanted = self.donnees()
+        self.racine.noeud(self.fichier.donnees, self.fichier.valeurs)
+        data = self.fichier.octets_nouveaux()
+        try:  # what will be read back is what was checked, or nothing is written
+            saved = parse_yaml(data.decode("utf-8-sig"), self.path)
+            same = self.kind.model.model_validate(saved) == self.kind.model.model_validate(wanted)
+        except (InputError, pydantic.ValidationError):
+            same = False
+        try:
+            if not same:
+                raise AccordgenError("le texte YAML produit ne relit pas les mêmes valeurs (anomalie "
+                                     "du formulaire)")
+            write_atomic(self.path, data)
+        except AccordgenError as exc:
+            self.fichier = rt.FichierYaml(self.path)  # drop the half-applied tree
+            self._dire(f"Enregistrement impossible : {esc(exc)} ; le fichier n'a pas été modifié.", ok=False)
+            return False
+        self.fichier = rt.FichierYaml(self.path)
+        self.racine.rebaser()
+        self._afficher_etat()
+        self._dire(f"Enregistré dans <code>{esc(self.path.name)}</code> (commentaires et ordre des "
+                   "champs conservés).", ok=True)
+        return True
+
+    def generer(self) -> Path | None:
+        """Save, then render the DOCX and show its preview and key dates below the form."""
+        from . import notebook
+
+        if not self.enregistrer():
+            return None
+        try:
+            doc = load(self.path, self.kind.name)
+            chemin = notebook.generer(doc, self.output_dir, self.output_name)
+        except AccordgenError as exc:
+            self._dire(f"Génération impossible : {esc(exc)}", ok=False)
+            return None
+        self.document, self.chemin_docx = doc, chemin
+        self._dire(f"Document écrit : <code>{esc(chemin)}</code>", ok=True)
+        self.sortie.outputs = ()
+        self.sortie.append_display_data(notebook.apercu(chemin))
+        self.sortie.append_display_data(notebook.dates_cles(doc))
+        return chemin
+
+
+class Lanceur:
+    """What the notebook cell shows: a button that opens the form. The form's hundreds of
+    widgets are built only on demand, so batch runs (papermill) stay light."""
+
+    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+                 output_name: str = "") -> None:
+        self.args = (dossier_file, output_dir, output_name)
+        self.formulaire: Formulaire | None = None
+        self.bouton = W.Button(description="Ouvrir le formulaire", icon="edit", button_style="primary",
+                               layout=W.Layout(width="auto"),
+                               tooltip=f"Modifier {Path(dossier_file).name} dans un formulaire")
+        self.bouton.add_class("accordgen-ouvrir")
+        self.bouton.on_click(lambda _b: self.ouvrir())
+        hint = W.HTML(f"<span style='color:#555'>Fichier : <code>{esc(dossier_file)}</code></span>")
+        self.widget = W.VBox([W.HBox([self.bouton, hint], layout=W.Layout(align_items="center"))])
+        self.widget.add_class("accordgen-lanceur")
+
+    def ouvrir(self) -> Formulaire:
+        """Build the form (once) and show it in place of the button."""
+        if self.formulaire is None:
+            self.bouton.description, self.bouton.disabled = "Ouverture…", True
+            self.formulaire = Formulaire(*self.args)
+            self.widget.children = (self.formulaire.widget,)
+        return self.formulaire
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def formulaire(dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+               output_name: str = "") -> Lanceur:
+    """The form of a document's YAML file, behind a button « Ouvrir le formulaire »."""
+    return Lanceur(dossier_file, output_dir, output_name)
