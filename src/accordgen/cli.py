@@ -72,6 +72,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.dossier), Path(args.out))
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from .kinds import get_kind
+    from .lint import lint
+
+    findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None)
+    for finding in findings:
+        print(finding)
+    count = len(args.templates) if args.templates else len(DOCUMENT_KINDS)
+    if findings:
+        print(f"{len(findings)} problème(s) dans {count} modèle(s)", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{count} modèle(s) vérifié(s) : aucun problème")
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    result = run_batch(
+        args.registre, args.out, mode=args.mode, workers=args.workers, executor=args.executor,
+        scheduler=args.scheduler, force=args.force, group_size=args.group_size,
+        progress=False if args.quiet else None,
+    )
+    for entry in result.failed:
+        print(f"échec ligne {entry.ligne} ({entry.type or '?'}, {entry.fichier or '?'}) : {entry.message}",
+              file=sys.stderr)
+    print(result.summary())
+    return EXIT_FAILED_ROWS if result.failed else EXIT_OK
+
+
 def _cmd_text(args: argparse.Namespace) -> int:
     from .text import header_footer_text, paragraphs
 
@@ -118,14 +148,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="outputs/demo", help="dossier de sortie")
     p.set_defaults(func=_cmd_demo)
 
+    p = sub.add_parser("batch", help="générer les documents d'un registre (CSV ou Excel), en parallèle")
+    p.add_argument("registre", help="registre .csv ou .xlsx : colonnes type, fichier, sortie, remplacements")
+    p.add_argument("--out", required=True, help="dossier de sortie (documents, manifeste.csv)")
+    p.add_argument("--mode", choices=["document", "groupe"], default="document",
+                   help="document : un notebook exécuté par document (défaut) ; "
+                        "groupe : beaucoup de documents par notebook, plus rapide")
+    p.add_argument("--workers", type=int, help="exécutions en parallèle (défaut : nombre de processeurs)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local (processus de cette machine, défaut) ou dask (Dask distributed)")
+    p.add_argument("--scheduler", help="adresse d'un ordonnanceur Dask existant (avec --executor dask)")
+    p.add_argument("--group-size", type=int, help="mode groupe : nombre de lignes par notebook "
+                   "(défaut : les lignes réparties en autant de groupes que de workers)")
+    p.add_argument("--force", action="store_true", help="refaire aussi les documents inchangés")
+    p.add_argument("--quiet", action="store_true", help="pas de barre de progression")
+    p.set_defaults(func=_cmd_batch)
+
     p = sub.add_parser("text", help="texte d'un DOCX, un paragraphe par ligne (pilote de diff git)")
     p.add_argument("file")
     p.set_defaults(func=_cmd_text)
+
+    p = sub.add_parser("lint", help="vérifier les modèles Word (balises, variables, tableaux)")
+    p.add_argument("templates", nargs="*", metavar="MODELE",
+                   help="fichiers .docx à vérifier (défaut : les modèles de tous les types)")
+    p.add_argument("--type", dest="kind", choices=kinds, metavar="TYPE",
+                   help="type de document des modèles donnés (défaut : d'après le nom du fichier)")
+    p.set_defaults(func=_cmd_lint)
 
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a stray surrogate in a message must not crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = bool(os.environ.get("ACCORDGEN_DEBUG"))

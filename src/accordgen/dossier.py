@@ -14,7 +14,7 @@ from typing import Any
 
 import pydantic
 
-from .errors import DossierError, InputError, ValidationError
+from .errors import DossierError, InputError, UnknownKindError, ValidationError
 from .kinds import Kind, get_kind
 from .models.accord import Accord
 from .models.base import Modele, french_problems
@@ -83,25 +83,42 @@ class Document:
 
 
 def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
-    """Set ``a.b[2].c`` in nested YAML data (used by register overrides)."""
+    """Set ``a.b[2].c`` in nested YAML data (used by register overrides).
+
+    Missing mappings on the way are created (the model then says what they lack); a path
+    through a plain value, a name used on a list or a position beyond a list's end raises
+    ValueError with a French message naming the part of the path that cannot be followed."""
     import re
 
     parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p not in (None, "")]
+    if not parts:
+        raise ValueError("chemin vide")
     node: Any = data
+    walked = ""
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        key: Any = int(part) if part.isdigit() and isinstance(node, list) else part
         if isinstance(node, list):
-            if not isinstance(key, int) or key >= len(node):
-                raise KeyError(dotted)
-        elif not isinstance(node, dict):
-            raise KeyError(dotted)
+            if not part.isdigit():
+                raise ValueError(f"« {walked} » est une liste : indiquez un rang, par exemple "
+                                 f"{walked}[0].{part} (le premier élément est le rang 0)")
+            key: Any = int(part)
+            if key >= len(node):
+                raise ValueError(f"« {walked} » n'a que {len(node)} élément(s) (rangs 0 à "
+                                 f"{len(node) - 1}) : pas de rang {key}")
+            here = f"{walked}[{key}]"
+        elif isinstance(node, dict):
+            key = part
+            here = f"{walked}.{key}" if walked else key
+        else:
+            raise ValueError(f"« {walked} » est une valeur simple, pas un ensemble de champs : "
+                             f"« {part} » n'y existe pas")
         if last:
             node[key] = value
         else:
-            if isinstance(node, dict) and key not in node:
+            if isinstance(node, dict) and node.get(key) is None:
                 node[key] = {}
             node = node[key]
+        walked = here
 
 
 def load(
@@ -118,8 +135,8 @@ def load(
         for dotted, value in overrides.items():
             try:
                 set_path(raw, dotted, value)
-            except (KeyError, IndexError, TypeError):
-                raise ValidationError(path, [(dotted, "chemin inconnu dans ce document")]) from None
+            except ValueError as exc:
+                raise ValidationError(path, [(dotted, f"chemin inconnu dans ce document : {exc}")]) from None
     declared = raw.get("type")
     if not isinstance(declared, str):
         raise ValidationError(path, [("type", "champ obligatoire manquant : le type du document "
@@ -127,7 +144,10 @@ def load(
     if kind is not None and declared != kind:
         raise ValidationError(path, [("type", f"ce fichier décrit un document « {declared} », "
                                               f"pas « {kind} »")])
-    doc_kind = get_kind(declared)
+    try:
+        doc_kind = get_kind(declared)
+    except UnknownKindError as exc:
+        raise ValidationError(path, [("type", str(exc))]) from None
     try:
         params = doc_kind.model.model_validate(raw)
     except pydantic.ValidationError as exc:

@@ -41,6 +41,10 @@ _MESSAGES = {
     errno.EDQUOT: "quota disque dépassé : aucun fichier n'a été écrit",
     errno.ENAMETOOLONG: "nom de fichier trop long",
     errno.ENOTDIR: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
+    errno.EEXIST: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier : indiquez un nom de fichier (.docx)",
+    errno.ENOENT: "dossier de sortie introuvable et impossible à créer",
+    errno.EIO: "erreur d'entrée-sortie du disque : aucun fichier n'a été écrit",
 }
 
 
@@ -59,7 +63,7 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        message = _MESSAGES.get(exc.errno or 0, f"écriture impossible ({exc.strerror})")
+        message = _MESSAGES.get(exc.errno or 0, f"écriture impossible (erreur système {exc.errno} : {exc.strerror})")
         raise OutputError(path, message) from None
     finally:
         if tmp_name is not None:

@@ -28,15 +28,49 @@ from .fr import FILTERS
 
 HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+ENDNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+TAGGED_RTS = (HEADER_RT, FOOTER_RT, FOOTNOTES_RT, ENDNOTES_RT)
 _TAG = re.compile(r"<[^>]+>")
+# docxtpl's escapes for literal braces in a template ("{_{" prints "{{"), turned into Jinja
+# string literals before compiling, so that a *value* containing "{_{" is printed as written.
+_LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+MAX_SEQUENCE = 1_000_000  # longest string or list a template may build with "*"
+MAX_EXPONENT = 1_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits on ``*`` and ``**`` so a template cannot exhaust memory or CPU."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise jinja2.exceptions.SecurityError(f"exposant trop grand (plus de {MAX_EXPONENT})")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                    raise jinja2.exceptions.SecurityError(
+                        f"texte ou liste trop long (plus de {MAX_SEQUENCE} éléments)")
+        return super().call_binop(context, operator, left, right)
+
+
+def _printable(value: Any) -> Any:
+    """What ``{{ ... }}`` may print: values, never a function, a class or Jinja's internals
+    (``{{ p.items }}`` without parentheses would print "<built-in method ...>" in a contract)."""
+    if callable(value) or isinstance(value, type | jinja2.runtime.TemplateReference):
+        raise jinja2.exceptions.SecurityError(
+            f"un objet interne ({type(value).__name__}) ne s'imprime pas : parenthèses oubliées ?")
+    return value
 
 
 def make_env() -> jinja2.Environment:
     """The one Jinja environment of accordgen: sandboxed, strict, autoescaped, French filters."""
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
     env.filters.update(FILTERS)
     return env
@@ -50,6 +84,18 @@ def paragraph_text(xml_line: str) -> str:
     return _TAG.sub("", xml_line).strip()
 
 
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a rendering error happened on (Jinja rewrites tracebacks so that
+    template frames carry template line numbers)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 @dataclass
 class Part:
     name: str  # zip member, e.g. "word/document.xml"
@@ -57,8 +103,9 @@ class Part:
     template: jinja2.Template
 
 
-class CompiledTemplate:
-    """A .docx template: its untouched zip members and its compiled tagged parts."""
+class TemplateFile:
+    """A .docx template as read: its untouched zip members, the names of its tagged parts
+    (body, headers, footers, notes) and their Jinja source (what the linter reads)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -70,20 +117,36 @@ class CompiledTemplate:
             docx = open_docx(str(self.path))
         except FileNotFoundError:
             raise TemplateError(self.path, "fichier introuvable") from None
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise TemplateError(self.path, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
+        except OSError as exc:
+            raise TemplateError(self.path, f"lecture impossible ({exc.strerror or exc})") from None
         self._tpl = DocxTemplate(str(self.path))  # only for its patch/resolve helpers
         names = [docx.part.partname]
         for rel in docx.part.rels.values():
-            if rel.reltype in (HEADER_RT, FOOTER_RT) and not rel.is_external:
+            if rel.reltype in TAGGED_RTS and not rel.is_external:
                 names.append(rel.target_part.partname)
-        self.parts = [self._compile(str(n).lstrip("/")) for n in dict.fromkeys(names)]
+        self.part_names = [str(n).lstrip("/") for n in dict.fromkeys(names)]
 
-    def _compile(self, name: str) -> Part:
+    def source(self, name: str) -> str:
+        """The Jinja source of a tagged part: docxtpl's cleaned XML, one paragraph per line."""
         root = etree.fromstring(self.members[name])
         xml = etree.tostring(root, encoding="unicode")
         xml = self._tpl.patch_xml(xml)
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        for escape, literal in _LITERAL_BRACES.items():
+            xml = xml.replace(escape, literal)
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+class CompiledTemplate(TemplateFile):
+    """A .docx template with its tagged parts compiled once, rendered many times."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.parts = [self._compile(name) for name in self.part_names]
+
+    def _compile(self, name: str) -> Part:
+        xml = self.source(name)
         try:
             template = ENV.from_string(xml)
         except jinja2.TemplateSyntaxError as exc:
@@ -101,15 +164,15 @@ class CompiledTemplate:
             try:
                 xml = part.template.render(context)
             except jinja2.UndefinedError as exc:
-                raise TemplateError(self.path, f"variable non définie : {exc.message}") from None
+                raise self._error(part, exc, f"variable non définie : {exc.message}") from None
             except jinja2.exceptions.SecurityError as exc:
-                raise TemplateError(self.path, f"opération interdite par le bac à sable : {exc}") from None
+                raise self._error(part, exc, f"opération interdite par le bac à sable : {exc}") from None
             except jinja2.TemplateError as exc:
-                raise TemplateError(self.path, f"erreur dans le modèle : {exc}") from None
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                raise TemplateError(self.path, f"erreur d'un filtre ou d'une expression : {exc}") from None
+                raise self._error(part, exc, f"erreur dans le modèle : {exc}") from None
+            except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError,
+                    RecursionError) as exc:
+                raise self._error(part, exc, f"erreur d'un filtre ou d'une expression : {exc}") from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
             xml = self._tpl.resolve_listing(xml)
             try:
                 root = etree.fromstring(xml.encode("utf-8"))
@@ -117,6 +180,16 @@ class CompiledTemplate:
                 raise TemplateError(self.path, f"le rendu de {part.name} n'est pas du XML valide : {exc}") from None
             out[part.name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return out
+
+    def _error(self, part: Part, exc: BaseException, message: str) -> TemplateError:
+        """A rendering error naming the template, the part and the paragraph at fault."""
+        line = _template_line(exc)
+        lines = part.source.splitlines()
+        if line and 0 < line <= len(lines):
+            message += f" ({part.name}, paragraphe : « {paragraph_text(lines[line - 1])} »)"
+        else:
+            message += f" ({part.name})"
+        return TemplateError(self.path, message)
 
 
 @lru_cache(maxsize=32)

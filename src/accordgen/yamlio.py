@@ -18,7 +18,43 @@ import yaml
 from .errors import InputError
 
 MAX_ALIASES = 50
+MAX_EXPANDED = 10_000  # values reached through aliases, counted as if written out
 MAX_BYTES = 5_000_000
+_BAD_KEY = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Number of nodes ``node`` stands for once its aliases are written out (memoised)."""
+    key = id(node)
+    if key not in sizes:
+        sizes[key] = 0  # a recursive alias counts once, not forever
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(_expanded_size(child, sizes) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+        else:
+            total = 1
+        sizes[key] = total
+    return sizes[key]
+
+
+def _refuse_cycles(node: yaml.Node, open_: set[int], done: set[int]) -> None:
+    """Refuse an alias that points at one of its own containers (``&a [*a]``)."""
+    key = id(node)
+    if key in done:
+        return
+    if key in open_:
+        raise yaml.YAMLError(
+            f"alias YAML récursif (ligne {node.start_mark.line + 1}) : une valeur ne peut pas se contenir"
+        )
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+        open_.add(key)
+        children = node.value if isinstance(node, yaml.SequenceNode) else [
+            n for pair in node.value for n in pair]
+        for child in children:
+            _refuse_cycles(child, open_, done)
+        open_.discard(key)
+    done.add(key)
 
 
 class _Loader(yaml.SafeLoader):
@@ -27,23 +63,45 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
+            line = self.peek_event().start_mark.line + 1
             if self._aliases > MAX_ALIASES:
-                event = self.peek_event()
                 raise yaml.YAMLError(
-                    f"trop d'alias YAML (plus de {MAX_ALIASES}, ligne {event.start_mark.line + 1}) :"
+                    f"trop d'alias YAML (plus de {MAX_ALIASES}, ligne {line}) :"
                     " les références *alias ne sont pas utiles ici, écrivez les valeurs"
                 )
+            node = super().compose_node(parent, index)
+            # "billion laughs": few aliases, each pointing at aliases, expand exponentially
+            self._expanded += _expanded_size(node, self._sizes)
+            if self._expanded > MAX_EXPANDED:
+                raise yaml.YAMLError(
+                    f"trop d'alias YAML (ils se développent en plus de {MAX_EXPANDED} valeurs, "
+                    f"ligne {line}) :"
+                    " les références *alias ne sont pas utiles ici, écrivez les valeurs"
+                )
+            return node
         return super().compose_node(parent, index)
+
+    def compose_document(self):  # type: ignore[no-untyped-def]
+        node = super().compose_document()
+        _refuse_cycles(node, set(), set())
+        return node
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
+            if isinstance(key, str) and _BAD_KEY.search(key):
+                raise yaml.YAMLError(
+                    f"nom de champ invalide ligne {line} : il contient un caractère de contrôle "
+                    "ou une moitié isolée de paire Unicode"
+                )
             if key in seen:
                 raise yaml.YAMLError(
                     f"clé « {key} » en double (lignes {seen[key]} et {line}) : "
@@ -74,6 +132,8 @@ def parse_yaml(text: str, file: Path | str = "<texte>") -> Any:
         raise InputError(file, f"YAML illisible ({where}) : {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(file, f"YAML refusé : {exc}") from None
+    except RecursionError:
+        raise InputError(file, "YAML refusé : valeurs imbriquées trop profondément") from None
 
 
 def read_yaml(path: Path | str) -> dict[str, Any]:

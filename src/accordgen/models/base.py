@@ -12,8 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from ..dates import Unite
 
-# Characters XML 1.0 cannot hold (tab, LF and CR are allowed), lone surrogates, and U+FFFE/U+FFFF.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Control characters other than tab and LF (XML 1.0 cannot hold them; CR it can, but a
+# Word run has no carriage return: it is refused too), lone surrogates, and U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_safe(value: str) -> str:
@@ -86,6 +87,8 @@ _TYPE_MESSAGES: dict[str, str] = {
     "string_type": "texte attendu (mettez la valeur entre guillemets si besoin)",
     "string_too_short": "valeur vide : un texte est attendu",
     "string_pattern_mismatch": "format invalide (attendu : lettres minuscules, chiffres, - ou _)",
+    "string_unicode": "caractère interdit (moitié isolée d'une paire Unicode, écrite par exemple "
+    "« \\ud800 ») qu'un document Word ne peut pas contenir : retirez-le",
     "int_type": "nombre entier attendu",
     "int_parsing": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (sans décimales)",
@@ -130,6 +133,8 @@ def _message(err: Any) -> str:
         return f"doit être au moins {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"doit être au plus {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_too_long":
+        return f"texte trop long (au plus {ctx.get('max_length')} caractères)"
     if kind in ("too_short",):
         return f"au moins {ctx.get('min_length')} élément(s) attendu(s)"
     if kind in ("too_long",):
@@ -137,7 +142,7 @@ def _message(err: Any) -> str:
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
         return f"valeur non permise : « {err.get('input')} » (attendu : {expected})"
-    base = _TYPE_MESSAGES.get(kind, err["msg"])
+    base = _TYPE_MESSAGES.get(kind) or f"valeur invalide ({err['msg']})"
     if kind.startswith("date") and kind != "date_type" and err.get("input") is not None:
         base += f" : « {err['input']} »"
     return base

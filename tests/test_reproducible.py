@@ -1,0 +1,156 @@
+"""Reproducible outputs: the same inputs give a byte-identical DOCX (in one process, in two
+processes, through the notebook, from another folder), so reviewers and the batch manifest can
+compare hashes; changing one value changes the bytes and the inputs hash the DOCX carries."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+
+import accordgen
+import accordgen.kinds
+from accordgen import DOCUMENT_KINDS
+from accordgen.dossier import set_path
+from accordgen.render import inputs_hash
+from accordgen.runner import run_notebook
+from accordgen.yamlio import read_yaml
+from examples_support import base_example, copy_dossier, dump, kinds_with_example, printed_values
+
+from conftest import EXAMPLE
+
+KINDS = kinds_with_example()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def core(data: bytes) -> docx.opc.coreprops.CoreProperties:
+    return docx.Document(io.BytesIO(data)).core_properties
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_inputs_same_bytes(kind: str) -> None:
+    first = accordgen.render_bytes(accordgen.load(base_example(kind)))
+    second = accordgen.render_bytes(accordgen.load(base_example(kind)))
+    assert first == second
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_properties_carry_title_kind_and_inputs_hash(kind: str) -> None:
+    doc = accordgen.load(base_example(kind))
+    context = doc.context()
+    props = core(accordgen.render_bytes(doc))
+    assert props.title == context["titre_document"]
+    assert props.subject == DOCUMENT_KINDS[kind].label
+    assert props.keywords == f"accordgen; {kind}"
+    assert props.comments == f"accordgen {kind} sha256:{inputs_hash(doc)}"
+    assert re.fullmatch(r"accordgen \S+ sha256:[0-9a-f]{64}", props.comments)
+    assert props.author == "accordgen" and props.language == "fr-FR"
+    when = context.get("date_document") or context.get("date_signature")
+    if when:
+        assert props.created.date() == when and props.modified.date() == when
+    else:
+        assert props.created is None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_changed_value_changes_bytes_and_hash(kind: str, tmp_path: Path) -> None:
+    example = base_example(kind)
+    original = accordgen.load(example)
+    copy = copy_dossier(example, tmp_path)
+    raw = read_yaml(copy)
+    path = printed_values(kind).verbatim[0]
+    set_path(raw, path, "Valeur modifiée pour la relecture")
+    copy.write_text(dump(raw), encoding="utf-8")
+    changed = accordgen.load(copy)
+    before, after = accordgen.render_bytes(original), accordgen.render_bytes(changed)
+    assert before != after
+    assert inputs_hash(original) != inputs_hash(changed)
+    assert core(before).comments != core(after).comments
+    assert core(after).comments == f"accordgen {kind} sha256:{inputs_hash(changed)}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_same_dossier_elsewhere_same_bytes(kind: str, tmp_path: Path) -> None:
+    """The hash is of the inputs' content, not of where the files are: a reviewer's copy of the
+    dossier gives the same document. Comments and key order in the YAML do not matter either."""
+    example = base_example(kind)
+    copy = copy_dossier(example, tmp_path)
+    copy.write_text(dump(read_yaml(copy)), encoding="utf-8")  # comments and layout dropped
+    assert accordgen.render_bytes(accordgen.load(copy)) == accordgen.render_bytes(accordgen.load(example))
+
+
+def test_a_change_in_the_accord_changes_a_derived_document(tmp_path: Path) -> None:
+    derived = [k for k in KINDS if k != "accord"]
+    if not derived:
+        pytest.skip("aucun type dérivé de l'accord n'a d'exemple")
+    kind = derived[0]
+    example = base_example(kind)
+    copy = copy_dossier(example, tmp_path)
+    accord_file = (copy.parent / read_yaml(copy)["accord"]).resolve()
+    raw = read_yaml(accord_file)
+    raw["clauses"]["juridiction"] = "tribunal judiciaire de Melun"
+    accord_file.write_text(dump(raw), encoding="utf-8")
+    assert inputs_hash(accordgen.load(copy)) != inputs_hash(accordgen.load(example))
+
+
+def test_a_change_in_the_template_changes_the_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = accordgen.load(EXAMPLE / "accord.yaml")
+    before = inputs_hash(doc)
+    template = docx.Document(str(DOCUMENT_KINDS["accord"].template_path))
+    template.add_paragraph("Paraphe : ____")
+    template.save(str(tmp_path / "accord.docx"))
+    monkeypatch.setattr(accordgen.kinds, "TEMPLATES_DIR", tmp_path)
+    assert inputs_hash(doc) != before
+
+
+def test_archive_metadata_is_fixed() -> None:
+    data = accordgen.render_bytes(accordgen.load(EXAMPLE / "accord.yaml"))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        template_order = zipfile.ZipFile(DOCUMENT_KINDS["accord"].template_path).namelist()
+    assert [i.filename for i in infos] == template_order
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr for i in infos} == {0o644 << 16}
+
+
+def test_two_processes_give_the_same_file(tmp_path: Path) -> None:
+    """Different hash seeds (set and dict order), different working folders, same bytes."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}" / "accord.docx"
+        out.parent.mkdir()
+        proc = subprocess.run(
+            [sys.executable, "-m", "accordgen", "render", "accord", str(EXAMPLE / "accord.yaml"), "-o", str(out)],
+            capture_output=True, text=True, cwd=out.parent, timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONIOENCODING": "utf-8"},
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert sha256(outs[0]) == sha256(accordgen.render_bytes(accordgen.load(EXAMPLE / "accord.yaml")))
+
+
+@pytest.mark.slow
+def test_notebook_and_api_give_the_same_file(tmp_path: Path) -> None:
+    run_notebook(DOCUMENT_KINDS["accord"], EXAMPLE / "accord.yaml", tmp_path / "out",
+                 tmp_path / "executed.ipynb", output_name="accord")
+    notebook_bytes = (tmp_path / "out" / "accord.docx").read_bytes()
+    assert notebook_bytes == accordgen.render_bytes(accordgen.load(EXAMPLE / "accord.yaml"))
+
+
+def test_yaml_dump_helper_is_faithful() -> None:
+    """The helper used above rewrites a YAML without changing its values."""
+    raw = read_yaml(EXAMPLE / "accord.yaml")
+    assert yaml.safe_load(dump(raw)) == raw
