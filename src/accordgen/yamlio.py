@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,24 @@ def read_yaml(path: Path | str) -> dict[str, Any]:
         raise InputError(path, "lecture refusée (droits insuffisants)") from None
     except OSError as exc:
         raise InputError(path, f"lecture impossible ({exc.strerror})") from None
+    key = (str(path.resolve()), hashlib.sha256(raw).digest())
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = _parse_file(raw, path)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = cached
+    # Callers may modify what they get (overrides): each gets its own copy.
+    return copy.deepcopy(cached)
+
+
+# Parsed files by (path, content digest): a batch reads the same accord.yaml for every
+# derived document; re-parsing it was most of a grouped batch's validation time.
+_PARSED: dict[tuple[str, bytes], dict[str, Any]] = {}
+_PARSED_MAX = 256
+
+
+def _parse_file(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

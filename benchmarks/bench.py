@@ -1,0 +1,262 @@
+"""``make bench``: what batch generation costs, measured in one run (a benchmark, not a test).
+
+On the same templates and contexts (the example dossier's documents, cycled to N):
+
+(a) baseline: a plain docxtpl loop, for each document: open the template, render, save;
+(b) accordgen's in-process render (``render.render_bytes``: template parsed once);
+(c) ``accordgen batch --mode groupe`` on a register of N documents of mixed kinds, as a
+    whole command (subprocess, wall time), against the baseline plus one kernel start;
+(d) ``accordgen batch --mode document`` on a few rows with 1 then 2 workers;
+(m) peak memory (RSS summed over the process tree, kernels included) of grouped batches of
+    N and 5 N documents.
+
+Prints each figure with its ratio to the baseline and writes them to
+``outputs/bench/bench-<timestamp>.json`` and ``outputs/bench/latest.json``.
+``--quick`` runs the same steps on small numbers (a smoke run, figures not meaningful).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+from docxtpl import DocxTemplate
+
+from accordgen import load, render_bytes
+from accordgen.demo import dossier_documents
+from accordgen.template import _cached, make_env
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "seine-et-marne-orange-2022"
+OUT = ROOT / "outputs" / "bench"
+
+TARGETS = {
+    "b_render_vs_baseline": ("<=", 1.0, "(b) no slower than (a) (aim: 0.5x)"),
+    "c_batch_vs_baseline_plus_kernel": ("<=", 1.5, "(c) at most 1.5x baseline + one kernel start"),
+    "d_speedup_2_workers": (">=", 1.7, "(d) 2 workers at least 1.7x faster than 1"),
+    "m_peak_5x_vs_1x": ("<=", 1.2, "peak memory of 5N within 1.2x of N"),
+}
+
+
+def documents() -> list[tuple[str, Path]]:
+    """Every example document (kind, YAML), as ``make demo`` finds them: no kind listed here."""
+    return dossier_documents(EXAMPLE)
+
+
+def write_register(path: Path, docs: list[tuple[str, Path]], n: int) -> None:
+    """A register of ``n`` rows cycling over ``docs``, each with its own output name."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["type", "fichier", "sortie"])
+        for i in range(n):
+            kind, yaml = docs[i % len(docs)]
+            writer.writerow([kind, str(yaml), f"lot-{i:05d}-{yaml.stem}"])
+
+
+def baseline(contexts: list[tuple[Path, dict[str, Any]]], n: int) -> float:
+    """(a) open, render, save, for each of the n documents (docxtpl as documented)."""
+    env = make_env()  # sandboxed, autoescaped, StrictUndefined, accordgen's French filters
+    start = time.perf_counter()
+    for i in range(n):
+        template, context = contexts[i % len(contexts)]
+        tpl = DocxTemplate(str(template))
+        tpl.render(context, jinja_env=env)
+        tpl.save(io.BytesIO())
+    return time.perf_counter() - start
+
+
+def accordgen_render(docs: list[Any], n: int) -> float:
+    """(b) accordgen's render path, compiled-template cache emptied first (the one parse of
+    each template is part of the figure)."""
+    _cached.cache_clear()
+    start = time.perf_counter()
+    for i in range(n):
+        render_bytes(docs[i % len(docs)])
+    return time.perf_counter() - start
+
+
+def kernel_start(work: Path, runs: int = 3) -> float:
+    """Median wall time of a papermill run of a one-cell notebook: kernel start + stop."""
+    import papermill as pm
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nb.cells = [nbformat.v4.new_code_cell("pass")]
+    src = work / "vide.ipynb"
+    nbformat.write(nb, src)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pm.execute_notebook(str(src), str(work / "vide-out.ipynb"), kernel_name="python3",
+                            progress_bar=False, log_output=False, cwd=str(work),
+                            kernel_manager_class="accordgen.runner.LocalKernelManager")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _hwm(pid: int) -> int:
+    """Peak RSS of a process (VmHWM, bytes), 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_batch(register: Path, out: Path, *args: str, memory: bool = False) -> dict[str, float]:
+    """``accordgen batch`` as a subprocess; wall time, and with ``memory`` the peak RSS of the
+    process tree (sum over the CLI, its workers and their kernels, polled every 50 ms) and
+    the largest single-process peak."""
+    cmd = [sys.executable, "-m", "accordgen", "batch", str(register), "--out", str(out), "--quiet", *args]
+    log = out.parent / f"{out.name}.log"
+    with open(log, "wb") as fh:
+        start = time.perf_counter()
+        proc = psutil.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
+        peak_tree = peak_one = 0
+        while proc.poll() is None:
+            if memory:
+                total = 0
+                try:
+                    tree = [proc, *proc.children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    tree = []
+                for p in tree:
+                    try:
+                        rss = p.memory_info().rss
+                    except psutil.Error:
+                        continue
+                    total += rss
+                    peak_one = max(peak_one, rss, _hwm(p.pid))
+                peak_tree = max(peak_tree, total)
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"accordgen batch a échoué ({proc.returncode}) : voir {log}")
+    result = {"wall_s": wall}
+    if memory:
+        result["peak_tree_mb"] = peak_tree / 2**20
+        result["peak_process_mb"] = peak_one / 2**20
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small numbers (smoke run)")
+    parser.add_argument("-n", type=int, help="documents for (a), (b), (c) (default 1000)")
+    args = parser.parse_args(argv)
+    n = args.n or (60 if args.quick else 1000)
+    n_doc_rows = 4 if args.quick else 10
+    n_mem = (n, 5 * n)
+
+    docs_meta = documents()
+    if not docs_meta:
+        raise SystemExit(f"aucun document d'exemple dans {EXAMPLE}")
+    loaded = [load(path, kind) for kind, path in docs_meta]
+    contexts = [(doc.kind.template_path, doc.context()) for doc in loaded]
+    kinds = sorted({kind for kind, _ in docs_meta})
+    print(f"{len(docs_meta)} documents d'exemple ({', '.join(kinds)}), cyclés sur {n} documents ; "
+          f"{os.cpu_count()} processeurs")
+
+    figures: dict[str, Any] = {}
+    load_start = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="accordgen-bench-"))
+    try:
+        t_a = baseline(contexts, n)
+        per_doc = t_a / n
+        figures["a_baseline_s"] = t_a
+        print(f"(a) docxtpl (ouvrir, rendre, enregistrer) : {t_a:7.2f} s pour {n}  "
+              f"({per_doc * 1000:.1f} ms/doc)  1.00x")
+
+        t_b = accordgen_render(loaded, n)
+        figures["b_render_s"] = t_b
+        figures["b_render_vs_baseline"] = t_b / t_a
+        print(f"(b) accordgen render_bytes            : {t_b:7.2f} s pour {n}  "
+              f"({t_b / n * 1000:.1f} ms/doc)  {t_b / t_a:.2f}x")
+
+        t_k = kernel_start(work)
+        figures["kernel_start_s"] = t_k
+        print(f"    démarrage d'un noyau (papermill, notebook vide) : {t_k:.2f} s")
+
+        reg = work / f"registre-{n}.csv"
+        write_register(reg, docs_meta, n)
+        c = run_batch(reg, work / "c", "--mode", "groupe")
+        figures["c_batch_s"] = c["wall_s"]
+        figures["c_batch_vs_baseline"] = c["wall_s"] / t_a
+        figures["c_batch_vs_baseline_plus_kernel"] = c["wall_s"] / (t_a + t_k)
+        print(f"(c) accordgen batch --mode groupe     : {c['wall_s']:7.2f} s pour {n}  "
+              f"{c['wall_s'] / t_a:.2f}x ; {figures['c_batch_vs_baseline_plus_kernel']:.2f}x "
+              f"de (a) + un noyau ({t_a + t_k:.2f} s)")
+
+        reg_d = work / f"registre-{n_doc_rows}.csv"
+        write_register(reg_d, docs_meta, n_doc_rows)
+        for workers in (1, 2):
+            d = run_batch(reg_d, work / f"d{workers}", "--mode", "document", "--workers", str(workers))
+            figures[f"d_{workers}_worker_s"] = d["wall_s"]
+            base_d = per_doc * n_doc_rows
+            print(f"(d) accordgen batch --mode document, {workers} worker(s) : {d['wall_s']:6.2f} s "
+                  f"pour {n_doc_rows}  {d['wall_s'] / base_d:.0f}x")
+        figures["d_rows"] = n_doc_rows
+        figures["d_speedup_2_workers"] = figures["d_1_worker_s"] / figures["d_2_worker_s"]
+        print(f"    accélération avec 2 workers : {figures['d_speedup_2_workers']:.2f}x")
+
+        for size in n_mem:
+            reg_m = work / f"registre-m{size}.csv"
+            write_register(reg_m, docs_meta, size)
+            m = run_batch(reg_m, work / f"m{size}", "--mode", "groupe", memory=True)
+            shutil.rmtree(work / f"m{size}", ignore_errors=True)
+            figures[f"m_{size}_wall_s"] = m["wall_s"]
+            figures[f"m_{size}_peak_tree_mb"] = m["peak_tree_mb"]
+            figures[f"m_{size}_peak_process_mb"] = m["peak_process_mb"]
+            print(f"(m) lot groupé de {size} : pic {m['peak_tree_mb']:.0f} Mo (arbre de processus), "
+                  f"{m['peak_process_mb']:.0f} Mo (plus gros processus), {m['wall_s']:.1f} s  "
+                  f"{m['wall_s'] / (per_doc * size):.2f}x")
+        figures["m_peak_5x_vs_1x"] = figures[f"m_{n_mem[1]}_peak_tree_mb"] / figures[f"m_{n_mem[0]}_peak_tree_mb"]
+        print(f"    pic {n_mem[1]} / pic {n_mem[0]} : {figures['m_peak_5x_vs_1x']:.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    targets = {}
+    for key, (op, limit, label) in TARGETS.items():
+        value = figures[key]
+        met = value <= limit if op == "<=" else value >= limit
+        targets[key] = {"value": round(value, 3), "target": f"{op} {limit}", "met": met, "label": label}
+        print(f"{'OK  ' if met else 'RATÉ'} {label} : {value:.2f}")
+    report = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "quick": args.quick,
+        "n": n,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_avg_start": load_start,
+                    "load_avg_end": os.getloadavg()},
+        "documents": [f"{kind}:{path.relative_to(EXAMPLE)}" for kind, path in docs_meta],
+        "figures": {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()},
+        "targets": targets,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    stamped = OUT / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    stamped.write_text(text + "\n", encoding="utf-8")
+    (OUT / "latest.json").write_text(text + "\n", encoding="utf-8")
+    print(f"résultats : {stamped}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
