@@ -137,6 +137,13 @@ def load(
                 set_path(raw, dotted, value)
             except ValueError as exc:
                 raise ValidationError(path, [(dotted, f"chemin inconnu dans ce document : {exc}")]) from None
+    doc_kind, params = validate_params(raw, path, kind)
+    return resolve(doc_kind, params, path)
+
+
+def validate_params(raw: dict[str, Any], path: Path, kind: str | None = None) -> tuple[Kind, Modele]:
+    """Validate a document's parameters on their own: its ``type``, the model, the
+    document's own checks. Raises :class:`ValidationError` naming ``path``."""
     declared = raw.get("type")
     if not isinstance(declared, str):
         raise ValidationError(path, [("type", "champ obligatoire manquant : le type du document "
@@ -155,7 +162,12 @@ def load(
     problems = list(params.problems())  # type: ignore[attr-defined]
     if problems:
         raise ValidationError(path, problems)
+    return doc_kind, params
 
+
+def resolve(doc_kind: Kind, params: Modele, path: Path) -> Document:
+    """Attach a validated document to its accord and dossier, and run the cross-document
+    checks. Raises :class:`ValidationError` or :class:`DossierError` naming ``path``."""
     if isinstance(params, Accord):
         accord, accord_path = params, path
     else:

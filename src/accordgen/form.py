@@ -23,7 +23,7 @@ import ipywidgets as W
 import pydantic
 
 from . import roundtrip as rt
-from .dossier import Document, Dossier, load
+from .dossier import Document, load, resolve, validate_params
 from .errors import AccordgenError, InputError, ValidationError
 from .formfields import (
     ROUGE,
@@ -37,8 +37,6 @@ from .formfields import (
     meme,
 )
 from .kinds import Kind, get_kind
-from .models.accord import Accord
-from .models.base import french_problems
 from .output import write_atomic
 from .yamlio import parse_yaml
 
@@ -47,32 +45,14 @@ __all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "
 
 def verifier(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
     """The problems ``load`` would report for ``raw`` read from ``path``: pydantic, then the
-    kind's ``problems()``; with ``dossier``, the accord and ``dossier_problems()`` too.
-
-    (The same steps as :func:`accordgen.dossier.load`, on data instead of a file.)"""
+    kind's ``problems()``; with ``dossier``, the accord and ``dossier_problems()`` too."""
     try:
-        kind = get_kind(str(raw.get("type")))
-    except AccordgenError as exc:
-        return [("type", str(exc))]
-    try:
-        params = kind.model.model_validate(raw)
-    except pydantic.ValidationError as exc:
-        return french_problems(exc)
-    problems = list(params.problems())  # type: ignore[attr-defined]
-    if problems or not dossier:
-        return problems
-    if isinstance(params, Accord):
-        accord, accord_path = params, path
-    else:
-        accord_path = (path.parent / params.accord).resolve()  # type: ignore[attr-defined]
-        try:
-            accord = load(accord_path, "accord").params  # type: ignore[assignment]
-        except InputError as exc:
-            return [("accord", f"accord référencé illisible : {exc}")]
-        except ValidationError as exc:
-            return [("accord", f"l'accord référencé est invalide :\n{exc}")]
-    doc = Document(kind, path, params, accord, accord_path, Dossier(accord_path))
-    return list(params.dossier_problems(doc))  # type: ignore[attr-defined]
+        kind, params = validate_params(raw, path)
+        if dossier:
+            resolve(kind, params, path)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []
 
 
 class Formulaire:
