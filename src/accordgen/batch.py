@@ -290,24 +290,6 @@ def _private_dir(root: str, prefix: str) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-_CLEANUP: list[str] = []
-
-
-def _worker_cleanup() -> None:
-    """Remove this worker's kernel socket folder (``runner._socket_dir``) when the worker
-    ends: pool and Dask workers exit without running ``atexit`` handlers, multiprocessing's
-    finalizers do run."""
-    if _CLEANUP:
-        return
-    from multiprocessing import util
-
-    from .runner import _socket_dir
-
-    folder = str(_socket_dir())
-    _CLEANUP.append(folder)
-    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=10)
-
-
 _PARAMETERS: dict[str, tuple[float, set[str]]] = {}
 
 
@@ -332,7 +314,6 @@ def run_document_job(job: dict[str, Any]) -> list[dict[str, Any]]:
     notebook is moved beside the DOCX (``<name>.ipynb``)."""
     from .runner import run_notebook
 
-    _worker_cleanup()
     start = time.perf_counter()
     out = Path(job["output_dir"])
     stem = job["sortie"][: -len(".docx")]
@@ -387,7 +368,6 @@ def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    _worker_cleanup()
     out = Path(job["output_dir"])
     record = job["notebook"]
     error = ""

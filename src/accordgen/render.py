@@ -32,7 +32,7 @@ def inputs_hash(doc: Document) -> str:
     if doc.params is not doc.accord:
         h.update(doc.accord.model_dump_json().encode())
     h.update(json.dumps(_dossier_facts(doc), default=str, sort_keys=True).encode())
-    h.update(hashlib.sha256(doc.kind.template_path.read_bytes()).digest())
+    h.update(load_template(doc.kind.template_path).sha256)
     return h.hexdigest()
 
 

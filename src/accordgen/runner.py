@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import multiprocessing.util
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,6 +41,9 @@ def _socket_dir() -> Path:
     """One private folder per process for the kernels' IPC sockets, removed at exit."""
     path = Path(tempfile.mkdtemp(prefix="accordgen-kernels-"))
     atexit.register(shutil.rmtree, path, True)
+    # Pool and Dask worker processes exit without running atexit handlers;
+    # multiprocessing's finalizers do run there.
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(path), True), exitpriority=10)
     return path
 
 

@@ -10,6 +10,8 @@ Jinja templates and applies docxtpl's ``resolve_listing``. The Jinja environment
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -111,7 +113,8 @@ class TemplateFile:
         self.path = Path(path)
         try:
             self.members: dict[str, bytes] = {}
-            with zipfile.ZipFile(self.path) as zf:
+            data = self.path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for info in zf.infolist():
                     self.members[info.filename] = zf.read(info)
             docx = open_docx(str(self.path))
@@ -121,6 +124,7 @@ class TemplateFile:
             raise TemplateError(self.path, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
         except OSError as exc:
             raise TemplateError(self.path, f"lecture impossible ({exc.strerror or exc})") from None
+        self.sha256 = hashlib.sha256(data).digest()  # part of every output's inputs hash
         self._tpl = DocxTemplate(str(self.path))  # only for its patch/resolve helpers
         names = [docx.part.partname]
         for rel in docx.part.rels.values():

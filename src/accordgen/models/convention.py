@@ -649,5 +649,6 @@ def _date_simple(value: dt.date | None) -> str:
 
 
 def _entre(accord: Accord) -> str:
-    designations = [p.designation[:1].lower() + p.designation[1:] for p in accord.parties]
-    return ", ".join(designations[:-1]) + " et " + designations[-1]
+    from ..fr import liste
+
+    return liste(p.designation[:1].lower() + p.designation[1:] for p in accord.parties)
