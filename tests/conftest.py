@@ -72,6 +72,15 @@ def pdf_text(pdf: Path) -> str:
                           text=True, check=True).stdout
 
 
+def golden_text(docx: Path | bytes) -> str:
+    """What a golden file holds: the body, one paragraph per line, then the headers and
+    footers (where the « PROJET » mark of a draft is printed)."""
+    from accordgen.text import document_text, header_footer_text, normalise
+
+    extra = [f"[en-tête/pied] {line}" for line in header_footer_text(docx)]
+    return document_text(docx) + ("\n" + normalise("\n".join(extra)) if extra else "")
+
+
 def check_golden(name: str, text: str) -> None:
     """Compare ``text`` with tests/golden/<name>; ACCORDGEN_UPDATE_GOLDEN=1 rewrites it."""
     path = GOLDEN / name

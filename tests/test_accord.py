@@ -13,7 +13,7 @@ import accordgen
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.text import document_text, normalise
 
-from conftest import DATA, EXAMPLE, SEED, check_golden, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, SEED, check_golden, golden_text, pdf_text, run_cli, to_pdf
 
 HAUTE_VIENNE = DATA / "accord" / "good-haute-vienne" / "accord.yaml"
 
@@ -65,7 +65,7 @@ def test_every_seed_heading_and_axis_bullet_is_present(example_docx: Path) -> No
 
 
 def test_example_golden_text(example_docx: Path) -> None:
-    check_golden("accord.txt", document_text(example_docx))
+    check_golden("accord.txt", golden_text(example_docx))
 
 
 def test_example_key_values_are_written_in_words_and_digits(example_docx: Path) -> None:

@@ -20,7 +20,7 @@ from accordgen.models.avenant import renouvellements, terme_en_vigueur
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.text import document_text
 
-from conftest import DATA, EXAMPLE, check_golden, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, check_golden, golden_text, pdf_text, run_cli, to_pdf
 
 AVENANT_1 = EXAMPLE / "avenant-1.yaml"
 BAD = DATA / "avenant"
@@ -83,7 +83,7 @@ signature:
 # --- the example renewal ----------------------------------------------------------------
 
 def test_example_golden_text(example_docx: Path) -> None:
-    check_golden("avenant-1.txt", document_text(example_docx))
+    check_golden("avenant-1.txt", golden_text(example_docx))
 
 
 def test_example_states_both_periods_with_explicit_dates(example_docx: Path) -> None:
@@ -139,7 +139,9 @@ def test_output_name_and_docx_properties(example_docx: Path) -> None:
     assert doc.output_stem == "avenant-1"
     props = docx.Document(str(example_docx)).core_properties
     assert props.title.startswith("Avenant n° 1 portant renouvellement")
-    assert props.created.date() == d("2027-06-16")
+    # the example is a draft: its properties carry the draft's version and date
+    assert props.content_status == "Projet" and props.version == "2"
+    assert props.created.date() == props.modified.date() == d("2026-11-20")
 
 
 def test_rendering_is_deterministic() -> None:

@@ -13,7 +13,7 @@ import accordgen
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.text import document_text, normalise
 
-from conftest import DATA, EXAMPLE, check_golden, pdf_pages, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, check_golden, golden_text, pdf_pages, pdf_text, run_cli, to_pdf
 
 SCENARIO = EXAMPLE / "scenarios" / "lettre-resiliation-2023.yaml"
 LETTRES = DATA / "lettre"
@@ -63,7 +63,7 @@ def example_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_example_golden_text(example_docx: Path) -> None:
-    check_golden("lettre-resiliation-2023.txt", document_text(example_docx))
+    check_golden("lettre-resiliation-2023.txt", golden_text(example_docx))
 
 
 def test_example_states_sending_effective_and_confidentiality_dates(example_docx: Path) -> None:

@@ -53,11 +53,15 @@ def test_properties_carry_title_kind_and_inputs_hash(kind: str) -> None:
     props = core(accordgen.render_bytes(doc))
     assert props.title == context["titre_document"]
     assert props.subject == DOCUMENT_KINDS[kind].label
-    assert props.keywords == f"accordgen; {kind}"
-    assert props.comments == f"accordgen {kind} sha256:{inputs_hash(doc)}"
-    assert re.fullmatch(r"accordgen \S+ sha256:[0-9a-f]{64}", props.comments)
+    statut = context["statut"]
+    assert props.keywords == f"accordgen; {kind}; {statut['code']}"
+    assert props.comments == f"accordgen {kind} {statut['code']} sha256:{inputs_hash(doc)}"
+    assert re.fullmatch(r"accordgen \S+ (projet|definitif) sha256:[0-9a-f]{64}", props.comments)
     assert props.author == "accordgen" and props.language == "fr-FR"
-    when = context.get("date_document") or context.get("date_signature")
+    assert props.content_status == statut["libelle"]
+    # a draft is dated by its version, the final text by its signature
+    when = (statut["date"] if statut["projet"] else None) or context.get("date_document") \
+        or context.get("date_signature")
     if when:
         assert props.created.date() == when and props.modified.date() == when
     else:
@@ -78,7 +82,8 @@ def test_one_changed_value_changes_bytes_and_hash(kind: str, tmp_path: Path) -> 
     assert before != after
     assert inputs_hash(original) != inputs_hash(changed)
     assert core(before).comments != core(after).comments
-    assert core(after).comments == f"accordgen {kind} sha256:{inputs_hash(changed)}"
+    statut = changed.params.statut.value  # type: ignore[attr-defined]
+    assert core(after).comments == f"accordgen {kind} {statut} sha256:{inputs_hash(changed)}"
 
 
 @pytest.mark.parametrize("kind", KINDS)

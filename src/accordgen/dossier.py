@@ -74,7 +74,9 @@ class Document:
     dossier: Dossier = field(repr=False)
 
     def context(self) -> dict[str, Any]:
-        return self.params.context(self)  # type: ignore[attr-defined]
+        """What the template sees: the kind's own context, and the draft status (``statut``)."""
+        context = self.params.context(self)  # type: ignore[attr-defined]
+        return context | {"statut": self.params.statut_vue()}  # type: ignore[attr-defined]
 
     @property
     def output_stem(self) -> str:

@@ -431,6 +431,10 @@ class Scalaire(Editeur):
             return "" if (kind == "text" and self.requis) else ABSENT
         if kind in ("int", "number") and re.fullmatch(r"[+-]?\d+", text):
             return int(text)
+        initial = self.initial
+        if (kind == "text" and isinstance(initial, (int, float)) and not isinstance(initial, bool)
+                and text == str(initial)):
+            return initial  # « version: 2 » left as it is stays a number (the model reads « 2 »)
         if kind == "number":
             try:
                 return float(text.replace(",", "."))

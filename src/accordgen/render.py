@@ -20,6 +20,7 @@ _CORE = (
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
     "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>accordgen</dc:creator>"
     "<cp:keywords>{keywords}</cp:keywords><dc:description>{description}</dc:description>"
+    "<cp:contentStatus>{status}</cp:contentStatus>{version}"
     "<dc:language>fr-FR</dc:language>{dates}</cp:coreProperties>"
 )
 
@@ -51,8 +52,11 @@ def _document_date(context: dict[str, Any]) -> date | None:
 
 
 def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
+    """Title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
+    dates, and the inputs hash batch runs compare to skip unchanged documents."""
     title = context.get("titre_document") or context.get("titre") or doc.kind.label
-    when = _document_date(context)
+    statut = context["statut"]
+    when = (statut["date"] if statut["projet"] else None) or _document_date(context)
     stamps = ""
     if when:
         iso = f"{when.isoformat()}T00:00:00Z"
@@ -61,8 +65,10 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     xml = _CORE.format(
         title=escape(str(title)),
         subject=escape(doc.kind.label),
-        keywords=escape(f"accordgen; {doc.kind.name}"),
-        description=f"accordgen {doc.kind.name} sha256:{digest}",
+        keywords=escape(f"accordgen; {doc.kind.name}; {statut['code']}"),
+        description=f"accordgen {doc.kind.name} {statut['code']} sha256:{digest}",
+        status=statut["libelle"],
+        version=f"<cp:version>{escape(statut['version'])}</cp:version>" if statut["version"] else "",
         dates=stamps,
     )
     return xml.encode("utf-8")

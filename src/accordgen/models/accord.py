@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from .. import dates
 from ..dates import FinDeTerme, Periode
 from ..identifiers import NATURES_ACTES, ActesId, parse_actes
-from .base import Bloc, Cle, Duree, Modele, Texte, blocs
+from .base import Bloc, Cle, Duree, Modele, Redaction, Texte, blocs
 from .parties import Partie
 
 
@@ -110,7 +110,7 @@ class Signature(Modele):
     )
 
 
-class Accord(Modele):
+class Accord(Redaction):
     """Parameters of a cooperation accord (``type: accord``)."""
 
     type: Literal["accord"] = Field(description="Toujours « accord » pour ce document.")

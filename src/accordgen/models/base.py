@@ -4,11 +4,13 @@ types, durations, and the translation of pydantic errors into French field messa
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+from enum import Enum
 from typing import Annotated, Any
 
 import pydantic
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from ..dates import Unite
 
@@ -57,6 +59,61 @@ class Modele(BaseModel):
         use_attribute_docstrings=False,
         populate_by_name=False,
     )
+
+
+class Statut(str, Enum):
+    """Where a document stands: a draft being negotiated, or the text to sign."""
+
+    PROJET = "projet"
+    DEFINITIF = "definitif"
+
+
+class Redaction(Modele):
+    """Draft status, shared by every kind: a draft carries « PROJET », its version and date in
+    the header of every page; the final text carries no mark."""
+
+    statut: Statut = Field(
+        default=Statut.PROJET,
+        description="projet (par défaut : la mention « PROJET », la version et la date figurent "
+        "en en-tête de chaque page) ou definitif (le texte à signer, sans mention).",
+    )
+    version: Texte | None = Field(
+        default=None, max_length=40,
+        description="Version du projet (« 3 », « 2-bis »), imprimée après « PROJET » et reprise "
+        "dans les propriétés du document.",
+    )
+    date_version: date | None = Field(
+        default=None,
+        description="Date de cette version du projet (par défaut : le jour de la génération).",
+    )
+
+    @field_validator("statut", mode="before")
+    @classmethod
+    def _statut_sans_accent(cls, value: Any) -> Any:
+        """« Définitif », « PROJET » are what a drafter types: compare without case or accents."""
+        if isinstance(value, str):
+            plain = unicodedata.normalize("NFKD", value.strip().lower())
+            return "".join(c for c in plain if not unicodedata.combining(c))
+        return value
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_nombre(cls, value: Any) -> Any:
+        """``version: 3`` in YAML is a number: it reads as the text « 3 »."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def statut_vue(self) -> dict[str, Any]:
+        """What the templates and the document properties see (``statut.*``)."""
+        projet = self.statut is Statut.PROJET
+        return {
+            "code": self.statut.value,
+            "projet": projet,
+            "libelle": "Projet" if projet else "Définitif",
+            "version": self.version,
+            "date": (self.date_version or today()) if projet else self.date_version,
+        }
 
 
 class Duree(Modele):

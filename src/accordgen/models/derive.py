@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import Modele, Texte
+from .base import Redaction, Texte
 
 
-class DocumentDerive(Modele):
+class DocumentDerive(Redaction):
     """A document whose YAML points at its dossier's ``accord.yaml`` and adds only what is new."""
 
     accord: Texte = Field(
