@@ -15,9 +15,9 @@ import pytest
 import accordgen
 from accordgen.fr import date_longue
 from accordgen.text import document_text, header_footer_text, normalise
+from examples_support import base_example, kinds_with_example
 
 from conftest import EXAMPLE, pdf_pages, run_cli, to_pdf
-from examples_support import base_example, kinds_with_example
 
 ACCORD = EXAMPLE / "accord.yaml"
 

@@ -6,11 +6,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import pydantic
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from ..dates import Unite
 
@@ -61,7 +68,7 @@ class Modele(BaseModel):
     )
 
 
-class Statut(str, Enum):
+class Statut(StrEnum):
     """Where a document stands: a draft being negotiated, or the text to sign."""
 
     PROJET = "projet"
