@@ -84,9 +84,13 @@ def resolve(kind: str, target: str, raw: dict[str, Any]) -> str | None:
         printed = [p for p in printed_values(kind).verbatim if p in stable]
         return min(printed, key=lambda p: (depth(p), printed.index(p))) if printed else None
     if target == "date":
-        return next((p for p, v in leaves(raw) if isinstance(v, str) and DATE.match(v)), None)
+        # a date of the act, not the date of a draft's version (a property of the file)
+        return next((p for p, v in leaves(raw) if isinstance(v, str) and DATE.match(v)
+                     and p != "date_version"), None)
     if target == "number":
-        return next((p for p, v in leaves(raw) if isinstance(v, int) and not isinstance(v, bool)), None)
+        # a number of the act, not a draft's version (which may be any text: « 2-bis »)
+        return next((p for p, v in leaves(raw) if isinstance(v, int) and not isinstance(v, bool)
+                     and p != "version"), None)
     if target == "required":
         return next((k for k in raw if k not in NOT_TEXT and k in model.model_fields
                      and model.model_fields[k].is_required()), None)

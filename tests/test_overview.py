@@ -27,7 +27,8 @@ def test_the_example_dossier_lists_every_document_as_valid(tmp_path: Path) -> No
     table = Dossier(EXAMPLE, tmp_path / "out").table()
     assert list(table.columns) == ["Fichier", "Type", "Numéro", "Statut", "Généré"]
     rows = {r["Fichier"]: r for r in table.to_dict("records")}
-    expected = {"accord.yaml", "avenant-1.yaml", "scenarios/lettre-resiliation-2023.yaml",
+    expected = {"accord.yaml", "avenant-1.yaml", "version-consolidee.yaml",
+                "scenarios/lettre-resiliation-2023.yaml",
                 *(f"convention-{n}.yaml" for n in range(1, 7))}
     assert set(rows) == expected
     assert table["Fichier"].iloc[0] == "accord.yaml"

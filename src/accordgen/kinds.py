@@ -14,6 +14,7 @@ from .errors import UnknownKindError
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
 from .models.base import Modele
+from .models.consolidation import AccordConsolide
 from .models.convention import ConventionSpecifique
 from .models.lettre import LettreResiliation
 
@@ -48,6 +49,8 @@ DOCUMENT_KINDS: dict[str, Kind] = {
              "avenant_renouvellement.docx", "avenant_renouvellement.ipynb", "avenant-{numero}"),
         Kind("convention-specifique", "Convention spécifique", ConventionSpecifique,
              "convention_specifique.docx", "convention_specifique.ipynb", "convention-specifique-{numero}"),
+        Kind("accord-consolide", "Version consolidée de l'accord", AccordConsolide,
+             "accord.docx", "accord_consolide.ipynb", "accord-consolide"),
         Kind("lettre-resiliation", "Lettre de résiliation (LRAR)", LettreResiliation,
              "lettre_resiliation.docx", "lettre_resiliation.ipynb", "lettre-resiliation-{date_envoi}"),
     )

@@ -106,7 +106,7 @@ def _dates_contexte(context: dict[str, Any], document: str) -> list[tuple[str, A
 
     out: list[tuple[str, Any]] = []
     for key, value in context.items():
-        if key in ("accord", "date_document", "titre_document"):
+        if key in ("accord", "date_document", "titre_document", "statut"):
             continue
         label = _libelle_date(key)
         if key in _DATES_DU_DOCUMENT:
@@ -138,7 +138,10 @@ def dates_cles(doc: Document) -> Any:
         rows.append(("Accord : dernier jour en vigueur (terme initial)", periode.fin))
         if doc.params is accord:
             rows.append((_LIBELLES_DATES["fin_confidentialite"], accord.fin_confidentialite))
-    if doc.params is not accord:
+    propres = getattr(doc.params, "dates_cles", None)
+    if propres is not None:  # a kind that lists its own key dates
+        rows += propres(doc)
+    elif doc.params is not accord:
         known = {d for _, d in rows}
         for label, d in _dates_contexte(doc.context(), doc.kind.label):
             if d not in known or label.startswith(doc.kind.label):

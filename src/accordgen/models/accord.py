@@ -67,6 +67,8 @@ class Axe(Modele):
         data = self.model_dump(mode="python")
         data["contexte"] = blocs(self.contexte)
         data["apports"] = [{"partie": a.partie, "texte": blocs(a.texte)} for a in self.apports]
+        data["historique"] = []  # changes by amendments: filled in a consolidated version
+        data["clos"] = False
         return data
 
 
@@ -260,7 +262,8 @@ class Accord(Redaction):
         return dates.survival_end(periode.fin, s.valeur, s.unite)
 
     def context(self, doc: Any = None) -> dict[str, Any]:
-        return self.vue() | {"titre_document": self.titre_effectif}
+        return self.vue() | {"titre_document": self.titre_effectif, "consolidation": None,
+                             "renouvellements": []}
 
     def resume(self, doc: Any = None) -> list[tuple[str, str]]:
         from ..fr import date_longue, duree

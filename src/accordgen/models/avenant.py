@@ -484,6 +484,7 @@ class Ecarte:
     numero: int
     fichier: Path
     raison: str
+    signe: bool = True  # False: a draft not signed yet, which simply does not count yet
 
 
 @dataclass
@@ -531,7 +532,7 @@ def _chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
             continue
         signe = avenant.signature.date
         if signe is None:
-            chaine.ecartes.append(Ecarte(n, path, "il n'est pas daté (pas encore signé)"))
+            chaine.ecartes.append(Ecarte(n, path, "il n'est pas daté (pas encore signé)", signe=False))
             continue
         if signe < accord.signature.date or signe > terme.fin:
             chaine.ecartes.append(Ecarte(n, path, f"daté du {date_longue(signe)}, hors du terme en "
@@ -569,3 +570,7 @@ def terme_en_vigueur(accord: Accord, dossier: Any, avant_numero: int | None = No
     that renewal n° ``avant_numero`` renews)."""
     return _chaine(accord, dossier, avant_numero).terme
 
+
+def ecartes(accord: Accord, dossier: Any) -> list[Ecarte]:
+    """The renewal files of the dossier that do not count, and why."""
+    return _chaine(accord, dossier, None).ecartes

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -32,9 +31,9 @@ from pydantic import Field, field_validator
 from .. import dates
 from ..dates import Periode
 from .accord import Accord, Axe
-from .avenant import Renouvellement, renouvellements
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
+from .etat import EtatAccord, etat_accord
 from .parties import Deliberation, Nature, Personne
 
 KIND = "convention-specifique"
@@ -598,48 +597,6 @@ class ConventionSpecifique(DocumentDerive):
             rows.append(("Contrepartie", (montant(cp.montant) + f" {cp.taxes} – " if cp.montant else "")
                          + f"{cp.description} ({cp.reference_commande_publique})"))
         return rows
-
-
-@dataclass
-class EtatAccord:
-    """The accord as it stands on a given day: its term, axes and representatives after the
-    dossier's renewals signed by then."""
-
-    terme: Periode | None
-    axes: dict[int, Axe]
-    representants: dict[str, Personne]
-    renouvellements: list[Renouvellement] = field(default_factory=list)
-    clos: dict[int, Renouvellement] = field(default_factory=dict)  # axis -> renewal that closed it
-
-
-def etat_accord(accord: Accord, dossier: Any, signature: dt.date | None) -> EtatAccord:
-    """The accord as it stands on ``signature``: the initial period extended by the dossier's valid
-    renewals signed on or before that day (all of them when ``signature`` is ``None``), with their
-    representatives and axis changes applied. ``terme`` is ``None`` when the accord is not signed."""
-    etat = EtatAccord(accord.periode, {a.numero: a for a in accord.axes},
-                      {p.cle: p.representant for p in accord.parties})
-    initiale = accord.periode
-    if initiale is None:
-        return etat
-    for r in renouvellements(accord, dossier):
-        if signature is not None and r.signature > signature:
-            continue
-        etat.renouvellements.append(r)
-        etat.terme = Periode(initiale.debut, r.periode.fin)
-        etat.representants.update(r.avenant.representants)
-        for m in r.avenant.modifications:
-            actuel = etat.axes.get(m.axe)
-            if m.action == "ajouter" and actuel is None and m.titre and m.contexte:
-                etat.axes[m.axe] = Axe(
-                    numero=m.axe, titre=m.titre, contexte=m.contexte, apports=m.apports or [],
-                    sujets_introduction=m.sujets_introduction, sujets=m.sujets or [])
-            elif actuel is not None and m.axe not in etat.clos:
-                if m.action == "clore":
-                    etat.clos[m.axe] = r
-                elif m.action == "remplacer":
-                    etat.axes[m.axe] = actuel.model_copy(
-                        update={k: getattr(m, k) for k in m.donnees()})
-    return etat
 
 
 def _date_simple(value: dt.date | None) -> str:
