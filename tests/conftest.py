@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -34,7 +32,9 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    from accordgen.pdf import find_soffice
+
+    return find_soffice()
 
 
 def require_libreoffice() -> str:
@@ -48,17 +48,12 @@ def require_libreoffice() -> str:
 
 
 def to_pdf(docx: Path, outdir: Path) -> Path:
-    """Convert with headless LibreOffice (own profile, so parallel runs don't lock)."""
-    exe = require_libreoffice()
-    profile = outdir / f"lo-profile-{uuid.uuid4().hex}"
-    proc = subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
-        capture_output=True, text=True, timeout=180,
-    )
-    pdf = outdir / (docx.stem + ".pdf")
-    assert proc.returncode == 0 and pdf.exists(), f"LibreOffice a échoué : {proc.stdout}\n{proc.stderr}"
-    shutil.rmtree(profile, ignore_errors=True)
+    """Convert with headless LibreOffice through accordgen.pdf (a profile of this process's
+    own, so parallel runs don't lock); the PDF is ``outdir/<stem>.pdf``."""
+    from accordgen.pdf import convert
+
+    require_libreoffice()
+    (pdf,) = convert(docx, outdir)
     return pdf
 
 

@@ -174,3 +174,18 @@ def test_what_cannot_be_consolidated_is_refused(tmp_path: Path, files, overrides
     flat = " ".join(proc.stderr.split())
     assert str(path) in flat and field in flat and message in flat
     assert not out.exists()
+
+
+def test_a_change_in_an_amendment_changes_the_consolidated_version(tmp_path: Path) -> None:
+    """Batch runs skip a document whose inputs hash is unchanged: the amendments it includes
+    are among its inputs."""
+    from accordgen.render import inputs_hash
+
+    path = dossier(tmp_path)
+    before = inputs_hash(accordgen.load(path))
+    avenant = tmp_path / "avenant-1.yaml"
+    avenant.write_text(avenant.read_text(encoding="utf-8").replace("prenom: Claire", "prenom: Claude"),
+                       encoding="utf-8")
+    after = accordgen.load(path)
+    assert before != inputs_hash(after)
+    assert "Madame Claude DUMONT" in document_text(accordgen.render_bytes(after))

@@ -16,7 +16,10 @@ The flow of :func:`run_batch`:
      renders them all in one kernel (``lots/lot-<date>-groupe-NN.ipynb`` records the group).
 
    Every papermill run has its own private working directory; DOCX files are written
-   atomically (complete under their final name, or absent).
+   atomically (complete under their final name, or absent). With ``pdf=True`` (``--pdf``),
+   the worker that rendered DOCX files then converts them to PDF with LibreOffice
+   (``accordgen.pdf``: one LibreOffice run per document, or per group, with the worker's own
+   profile); an unchanged row whose PDF is missing gets its PDF only.
 3. The *manifest* (``manifeste.csv`` in the output folder) is rewritten atomically as rows
    finish, so a batch killed at any point leaves a manifest that matches the files on disk;
    the next run skips what is done and redoes the rest.
@@ -79,6 +82,8 @@ class Entry:
     empreinte_entrees: str = ""
     notebook: str = ""
     """The executed notebook that records this row (relative to the output folder)."""
+    pdf: str = ""
+    """The row's PDF (relative to the output folder), once written; '' without one."""
 
 
 COLUMNS = [f.name for f in fields(Entry)]
@@ -109,6 +114,7 @@ def read_manifest(path: Path | str) -> list[Entry]:
                 sortie=row["sortie"], sha256=row["sha256"], statut=row["statut"],
                 message=row["message"], duree_s=float(row["duree_s"] or 0),
                 empreinte_entrees=row["empreinte_entrees"], notebook=row.get("notebook") or "",
+                pdf=row.get("pdf") or "",  # absent from manifests written before PDF export
             ))
         except (KeyError, ValueError, TypeError):
             continue  # a line we did not write: ignore it (the row is redone)
@@ -262,6 +268,8 @@ def prepare(
                 and sha256_file(target) == old.sha256):
             entry.statut, entry.sha256, entry.empreinte_entrees = SKIPPED, old.sha256, digest
             entry.notebook, entry.message = old.notebook, "inchangé depuis la génération précédente"
+            if old.pdf and (out / old.pdf).is_file():
+                entry.pdf = old.pdf  # made from this same DOCX
             entry.duree_s = time.perf_counter() - start
             settled[row.number] = entry
         else:
@@ -276,7 +284,26 @@ def prepare(
 
 def _result(job: Mapping[str, Any], statut: str, **values: Any) -> dict[str, Any]:
     return {"ligne": job["ligne"], "statut": statut, "sha256": "", "message": "",
-            "empreinte": "", "duree_s": 0.0, "notebook": "", **values}
+            "empreinte": "", "duree_s": 0.0, "notebook": "", "pdf": "", **values}
+
+
+def convert_pdfs(out: Path, names: Sequence[str], docx_written: bool = True) -> list[tuple[str, str]]:
+    """Convert the DOCX files ``names`` of ``out`` to PDF beside them (one LibreOffice run for
+    all, with this process's own profile); for each: ``(pdf name, "")`` or ``("", French
+    message)``."""
+    from .errors import PdfError
+    from .pdf import convert_each
+
+    def failure(exc: BaseException) -> str:
+        detail = exc.message if isinstance(exc, PdfError) and exc.docx else failure_message(exc)
+        what = "le DOCX a été écrit" if docx_written else "le DOCX est à jour"
+        return one_line(f"{what}, mais pas le PDF : {detail}")
+
+    try:
+        results = convert_each([out / name for name in names])
+    except Exception as exc:  # noqa: BLE001 - LibreOffice absent on this worker...
+        return [("", failure(exc))] * len(names)
+    return [(r.name, "") if isinstance(r, Path) else ("", failure(r)) for r in results]
 
 
 @contextlib.contextmanager
@@ -340,9 +367,15 @@ def run_document_job(job: dict[str, Any]) -> list[dict[str, Any]]:
         return [_result(job, FAILED, message=failure_message(exc, list(job["overrides"])),
                         duree_s=time.perf_counter() - start,
                         notebook=record if (out / record).exists() else "")]
+    pdf = ""
+    if job.get("pdf"):
+        ((pdf, problem),) = convert_pdfs(out, [job["sortie"]])
+        if problem:
+            return [_result(job, FAILED, message=problem, duree_s=time.perf_counter() - start,
+                            notebook=record)]
     return [_result(job, DONE, sha256=hashlib.sha256(data).hexdigest(),
                     empreinte=embedded_inputs_hash(data) or job["empreinte"],
-                    duree_s=time.perf_counter() - start, notebook=record)]
+                    duree_s=time.perf_counter() - start, notebook=record, pdf=pdf)]
 
 
 def read_results(path: Path | str, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
@@ -399,7 +432,30 @@ def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
         if row["ligne"] not in seen:
             results.append(_result(row, FAILED, notebook=record, message=one_line(
                 error or f"{GROUP_NOTEBOOK} s'est arrêté avant cette ligne")))
+    if job.get("pdf"):
+        # The batch may already have recorded these rows (read from the result file while
+        # the notebook ran): "apres_pdf" tells it to add the PDF, or the PDF's failure.
+        names = {row["ligne"]: row["sortie"] for row in job["lignes"]}
+        done = [r for r in results if r["statut"] == DONE and r["ligne"] in names]
+        start = time.perf_counter()
+        converted = convert_pdfs(out, [names[r["ligne"]] for r in done])
+        share = (time.perf_counter() - start) / max(1, len(done))
+        for r, (pdf, problem) in zip(done, converted, strict=True):
+            r.update(pdf=pdf, apres_pdf=True, duree_pdf_s=share)
+            if problem:
+                r.update(statut=FAILED, message=problem, sha256="")
     return results
+
+
+def run_pdf_job(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """PDF only, for unchanged (skipped) rows whose PDF is missing: one LibreOffice run."""
+    out = Path(job["output_dir"])
+    start = time.perf_counter()
+    converted = convert_pdfs(out, [row["sortie"] for row in job["lignes"]], docx_written=False)
+    share = (time.perf_counter() - start) / max(1, len(converted))
+    return [_result(row, FAILED if problem else SKIPPED, pdf=pdf, duree_pdf_s=share, apres_pdf=True,
+                    message=problem or "inchangé depuis la génération précédente ; PDF produit")
+            for row, (pdf, problem) in zip(job["lignes"], converted, strict=True)]
 
 
 def render_group_row(row: Mapping[str, Any], output_dir: Path) -> dict[str, Any]:
@@ -671,15 +727,22 @@ def run_batch(
     force: bool = False,
     group_size: int | None = None,
     progress: bool | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Generate every document of a register into ``output_dir``; see the module docstring.
 
-    ``progress``: True/False, or None for a progress bar only on a terminal. Raises
-    RegisterError for an unreadable register; row problems are failed manifest entries."""
+    ``progress``: True/False, or None for a progress bar only on a terminal. ``pdf``: also a
+    PDF beside each DOCX (LibreOffice; PdfError before anything is done when it is absent,
+    except with a remote ``scheduler``, whose workers convert with their own LibreOffice).
+    Raises RegisterError for an unreadable register; row problems are failed manifest entries."""
     if mode not in MODES:
         raise AccordgenError(f"mode inconnu : « {mode} » (attendu : {' ou '.join(MODES)})")
     if executor not in EXECUTORS:
         raise AccordgenError(f"exécuteur inconnu : « {executor} » (attendu : {' ou '.join(EXECUTORS)})")
+    if pdf and not scheduler:
+        from .pdf import require_soffice
+
+        require_soffice()
     started = time.perf_counter()
     register = read_register(registre)
     out = Path(output_dir).resolve()
@@ -702,7 +765,7 @@ def run_batch(
         used: list[_Executor] = []
         try:
             final = _run(register, out, manifest, work_root, mode, workers, executor, scheduler,
-                         force, group_size, progress, starting, used)
+                         force, group_size, progress, starting, used, pdf)
         finally:
             if starting is not None and not used:
                 with contextlib.suppress(Exception):
@@ -715,18 +778,21 @@ def run_batch(
 def _run(
     register: Register, out: Path, manifest: Path, work_root: Path, mode: str, workers: int,
     executor: str, scheduler: str | None, force: bool, group_size: int | None,
-    progress: bool | None, starting: Any, used: list[_Executor],
+    progress: bool | None, starting: Any, used: list[_Executor], pdf: bool = False,
 ) -> list[Entry]:
     """Validate every row, run what is to be done, write the final manifest."""
     previous = read_manifest(manifest)
     settled, jobs = prepare(register, out, previous, force)
+    # unchanged rows without their PDF get it (a PDF-only job)
+    pdf_only = [{"ligne": e.ligne, "sortie": e.sortie} for e in settled.values()
+                if pdf and e.statut == SKIPPED and not e.pdf]
     entries: dict[int, Entry] = dict(settled)
     pending = {job["ligne"]: Entry(job["ligne"], job["type"], job["fichier"], job["sortie"],
                                    empreinte_entrees=job["empreinte"]) for job in jobs}
     bar = _progress_bar(len(register.rows), progress)
     bar.update(len(settled))
     try:
-        if jobs:
+        if jobs or pdf_only:
             ex = _started(starting, executor, scheduler)
             used.append(ex)
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -734,11 +800,19 @@ def _run(
             run_dir.mkdir(parents=True)
             try:
                 _execute(ex, jobs, mode, workers, group_size, out, run_dir, stamp, pending, entries,
-                         manifest, bar)
+                         manifest, bar, pdf, pdf_only)
             finally:
                 shutil.rmtree(run_dir, ignore_errors=True)
     finally:
         bar.close()
+    if not pdf:
+        # a DOCX made again without --pdf: the PDF this batch made of the old one is outdated
+        before = {e.sortie.casefold(): e.pdf for e in previous if e.pdf}
+        for e in entries.values():
+            old_pdf = before.get(e.sortie.casefold()) if e.statut == DONE else None
+            if old_pdf:
+                with contextlib.suppress(OSError):
+                    (out / old_pdf).unlink()
     final = [entries[r.number] for r in register.rows if r.number in entries]
     write_manifest(manifest, final)
     return final
@@ -754,23 +828,27 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
 def _execute(
     ex: _Executor, jobs: list[dict[str, Any]], mode: str, workers: int, group_size: int | None,
     out: Path, run_dir: Path, stamp: str, pending: dict[int, Entry], entries: dict[int, Entry],
-    manifest: Path, bar: Any,
+    manifest: Path, bar: Any, pdf: bool = False, pdf_only: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Run the jobs on the executor; record each finished row and rewrite the manifest."""
     units: list[tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], dict[str, Any], list[int]]] = []
     if mode == "document":
         for job in jobs:
-            units.append((run_document_job, {**job, "output_dir": str(out), "workdir": str(run_dir)},
-                          [job["ligne"]]))
-    else:
+            units.append((run_document_job, {**job, "output_dir": str(out), "workdir": str(run_dir),
+                                             "pdf": pdf}, [job["ligne"]]))
+    elif jobs:
         groups = _groups(jobs, workers, group_size)
         width = max(2, len(str(len(groups))))
         for k, group in enumerate(groups, start=1):
             units.append((run_group_job, {
                 "lignes": group, "output_dir": str(out), "workdir": str(run_dir),
                 "results_file": str(run_dir / f"groupe-{k:0{width}d}.jsonl"),
-                "notebook": f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb",
+                "notebook": f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb", "pdf": pdf,
             }, [j["ligne"] for j in group]))
+    if pdf_only:
+        for group in _groups(list(pdf_only), workers, None):
+            units.append((run_pdf_job, {"lignes": group, "output_dir": str(out), "pdf_seul": True},
+                          [row["ligne"] for row in group]))
     tails = {id(u[1]): 0 for u in units}
 
     def record(results: list[dict[str, Any]], notebook: str = "") -> bool:
@@ -778,11 +856,22 @@ def _execute(
         for r in results:
             entry = pending.pop(r["ligne"], None)
             if entry is None:
-                continue  # already recorded (seen in the result file while running)
+                # already recorded (seen in the result file while running, or an unchanged
+                # row): only the PDF step, if any, has something to add
+                done = entries.get(r["ligne"])
+                if done is not None and r.get("apres_pdf"):
+                    done.pdf, done.duree_s = r["pdf"], done.duree_s + float(r.get("duree_pdf_s", 0))
+                    done.message = r["message"] or done.message
+                    if r["statut"] == FAILED:
+                        done.statut, done.sha256 = FAILED, ""
+                    changed = True
+                continue
             entry.statut, entry.message = r["statut"], r["message"]
-            entry.sha256, entry.duree_s = r["sha256"], float(r["duree_s"])
+            entry.sha256 = r["sha256"]
+            entry.duree_s = float(r["duree_s"]) + float(r.get("duree_pdf_s", 0))
             entry.empreinte_entrees = r["empreinte"] or entry.empreinte_entrees
             entry.notebook = r["notebook"] or notebook
+            entry.pdf = r.get("pdf", "")
             if entry.statut != DONE:
                 entry.sha256 = ""
             entries[entry.ligne] = entry
@@ -808,8 +897,8 @@ def _execute(
                     results = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a dead worker fails its rows only
                     results = [_result({"ligne": n}, FAILED, message=one_line(
-                        f"le processus de travail s'est arrêté ({type(exc).__name__} : {exc})"))
-                        for n in lines]
+                        f"le processus de travail s'est arrêté ({type(exc).__name__} : {exc})"),
+                        apres_pdf=bool(arg.get("pdf_seul"))) for n in lines]
                 changed |= record(results, arg.get("notebook", ""))
             for fut in running:
                 arg, _ = futures[fut]

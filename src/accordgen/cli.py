@@ -25,8 +25,21 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     doc = load(args.file, args.kind)
     out = Path(args.output) if args.output else Path("outputs") / f"{doc.output_stem}.docx"
+    if args.pdf:
+        from .pdf import require_soffice
+
+        require_soffice()  # before writing anything
     render(doc, out)
     print(f"{out} écrit ({doc.kind.label})")
+    if args.pdf:
+        from .errors import PdfError
+        from .pdf import convert
+
+        try:
+            (pdf,) = convert(out)
+        except PdfError as exc:
+            raise PdfError(f"le DOCX a été écrit, mais pas le PDF : {exc.message}", out) from None
+        print(f"{pdf} écrit (PDF)")
     return EXIT_OK
 
 
@@ -93,7 +106,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     result = run_batch(
         args.registre, args.out, mode=args.mode, workers=args.workers, executor=args.executor,
         scheduler=args.scheduler, force=args.force, group_size=args.group_size,
-        progress=False if args.quiet else None,
+        progress=False if args.quiet else None, pdf=args.pdf,
     )
     for entry in result.failed:
         print(f"échec ligne {entry.ligne} ({entry.type or '?'}, {entry.fichier or '?'}) : {entry.message}",
@@ -112,6 +125,16 @@ def _cmd_text(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .redline import compare_files, parse_date
+
+    date = parse_date(args.date) if args.date else None
+    resume = compare_files(args.old, args.new, args.output, auteur=args.auteur, date=date)
+    print(resume)
+    print(f"{args.output} écrit (modifications suivies de {args.old} à {args.new})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     kinds = sorted(DOCUMENT_KINDS)
     parser = argparse.ArgumentParser(
@@ -125,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=kinds, metavar="TYPE", help=f"type de document : {', '.join(kinds)}")
     p.add_argument("file", help="fichier YAML du document")
     p.add_argument("-o", "--output", help="fichier DOCX à écrire (défaut : outputs/<nom>.docx)")
+    p.add_argument("--pdf", action="store_true",
+                   help="écrire aussi le PDF à côté du DOCX (même nom, .pdf), avec LibreOffice")
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="valider un document sans rien écrire")
@@ -161,12 +186,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group-size", type=int, help="mode groupe : nombre de lignes par notebook "
                    "(défaut : les lignes réparties en autant de groupes que de workers)")
     p.add_argument("--force", action="store_true", help="refaire aussi les documents inchangés")
+    p.add_argument("--pdf", action="store_true",
+                   help="écrire aussi le PDF de chaque DOCX (même nom, .pdf), avec LibreOffice")
     p.add_argument("--quiet", action="store_true", help="pas de barre de progression")
     p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("text", help="texte d'un DOCX, un paragraphe par ligne (pilote de diff git)")
     p.add_argument("file")
     p.set_defaults(func=_cmd_text)
+
+    p = sub.add_parser("compare", help="comparer deux DOCX : le nouveau, avec les différences "
+                       "en modifications suivies (révisions Word)")
+    p.add_argument("old", metavar="ANCIEN", help="document de référence (.docx)")
+    p.add_argument("new", metavar="NOUVEAU", help="document modifié (.docx), base du résultat")
+    p.add_argument("-o", "--output", required=True, help="fichier DOCX à écrire (comparaison)")
+    p.add_argument("--auteur", default="accordgen", help="auteur des révisions (défaut : accordgen)")
+    p.add_argument("--date", help="date des révisions, AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SS "
+                   "(défaut : maintenant, UTC) : même date, même fichier")
+    p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("lint", help="vérifier les modèles Word (balises, variables, tableaux)")
     p.add_argument("templates", nargs="*", metavar="MODELE",

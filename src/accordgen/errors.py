@@ -72,3 +72,14 @@ class UnknownKindError(AccordgenError):
 
 class RegisterError(AccordgenError):
     """Raised when a batch register cannot be read or lacks a required column."""
+
+
+class PdfError(AccordgenError):
+    """Raised when a PDF is asked for and LibreOffice is missing (what to install), or when it
+    fails to convert a DOCX (names the DOCX, with the end of LibreOffice's messages). No PDF,
+    not even a partial one, is left under the final name then."""
+
+    def __init__(self, message: str, docx: Path | str | None = None) -> None:
+        self.docx = str(docx) if docx is not None else ""
+        self.message = message
+        super().__init__(f"{self.docx} : {message}" if self.docx else message)

@@ -6,6 +6,7 @@ kind's notebook behaves the same way. Names are French: drafters read the notebo
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,33 @@ def chemin_sortie(doc: Document, output_dir: str | Path, output_name: str = "") 
 def generer(doc: Document, output_dir: str | Path, output_name: str = "") -> Path:
     """Render the document into ``output_dir``; returns the DOCX path."""
     return render(doc, chemin_sortie(doc, output_dir, output_name))
+
+
+def comparer(ancien: str | Path | bytes, nouveau: str | Path, sortie: str | Path | None = None,
+             auteur: str = "accordgen") -> Path:
+    """Write NEW with its differences from OLD as Word tracked changes (by default beside NEW,
+    ``<nom>-modifications.docx``), show what changed and how to review it; returns the path."""
+    from IPython.display import HTML, display
+
+    from .redline import compare_files
+
+    nouveau = Path(nouveau)
+    sortie = Path(sortie) if sortie else nouveau.with_name(f"{nouveau.stem}-modifications.docx")
+    bilan = compare_files(ancien, nouveau, sortie, auteur=auteur)
+    display(HTML(
+        f"<p><b>Comparaison écrite :</b> <code>{escape(str(sortie))}</code> — {escape(str(bilan))}.</p>"
+        "<p>Ouvrez-la dans Word (onglet <i>Révision</i>) ou LibreOffice (<i>Édition › Suivi des "
+        "modifications › Gérer</i>) : chaque insertion et suppression s'y accepte ou s'y refuse.</p>"))
+    return sortie
+
+
+def comparer_a_l_accord(doc: Document, chemin: str | Path, auteur: str = "accordgen") -> Path:
+    """The redline of a document generated from the accord's template (its consolidated
+    version) against the accord as signed, regenerated from ``accord.yaml``."""
+    from .render import render_bytes
+
+    initial = render_bytes(load(doc.accord_path, "accord"))
+    return comparer(initial, chemin, auteur=auteur)
 
 
 # Word styles mammoth does not map by default: the title and subtitle are headings too.

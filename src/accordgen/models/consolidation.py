@@ -90,7 +90,9 @@ class AccordConsolide(DocumentDerive):
         }
 
     def titre_document(self, accord: Accord, inclus: list[Renouvellement]) -> str:
-        return f"{accord.titre_effectif} – version consolidée (avenant n° {inclus[-1].numero})"
+        from ..fr import date_longue
+
+        return f"Version consolidée au {date_longue(inclus[-1].signature)} – {accord.titre_effectif}"
 
     def dossier_facts(self, doc: Any) -> Any:
         """The amendments the text is built from (for the inputs hash)."""
