@@ -189,3 +189,30 @@ def test_a_change_in_an_amendment_changes_the_consolidated_version(tmp_path: Pat
     after = accordgen.load(path)
     assert before != inputs_hash(after)
     assert "Madame Claude DUMONT" in document_text(accordgen.render_bytes(after))
+
+
+@pytest.mark.slow
+def test_the_notebook_writes_the_version_and_its_redline_against_the_signed_accord(tmp_path: Path) -> None:
+    """Run through papermill as ``make demo`` does: the consolidated DOCX, and beside it the
+    redline whose revisions are the renewal's changes; a batch run (par_lot) writes no redline."""
+    import zipfile
+
+    from accordgen.kinds import get_kind
+    from accordgen.runner import run_notebook
+
+    kind = get_kind("accord-consolide")
+    run_notebook(kind, CONSOLIDEE, tmp_path, tmp_path / "run.ipynb", output_name="version-consolidee")
+    redline = tmp_path / "version-consolidee-modifications.docx"
+    assert (tmp_path / "version-consolidee.docx").is_file() and redline.is_file()
+    with zipfile.ZipFile(redline) as zf:
+        body = zf.read("word/document.xml").decode()
+    assert "<w:delText xml:space=\"preserve\">Laurence THOUVENY</w:delText>" in body
+    assert "Claire DUMONT</w:t>" in body and body.count("<w:ins ") > 10
+    # the version itself opens on its title and the consolidation note
+    assert document_text(tmp_path / "version-consolidee.docx").startswith(
+        "ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE\nVERSION CONSOLIDÉE")
+
+    batch_dir = tmp_path / "lot"
+    run_notebook(kind, CONSOLIDEE, batch_dir, tmp_path / "lot.ipynb", output_name="v.docx",
+                 extra={"par_lot": True})
+    assert sorted(p.name for p in batch_dir.iterdir()) == ["v.docx"]

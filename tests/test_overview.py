@@ -25,7 +25,7 @@ def dossier(tmp_path: Path) -> Path:
 
 def test_the_example_dossier_lists_every_document_as_valid(tmp_path: Path) -> None:
     table = Dossier(EXAMPLE, tmp_path / "out").table()
-    assert list(table.columns) == ["Fichier", "Type", "Numéro", "Statut", "Généré"]
+    assert list(table.columns) == ["Fichier", "Type", "Numéro", "Statut", "Rédaction", "Généré"]
     rows = {r["Fichier"]: r for r in table.to_dict("records")}
     expected = {"accord.yaml", "avenant-1.yaml", "version-consolidee.yaml",
                 "scenarios/lettre-resiliation-2023.yaml",
@@ -37,6 +37,8 @@ def test_the_example_dossier_lists_every_document_as_valid(tmp_path: Path) -> No
     assert all(r["Généré"] == "non" for r in rows.values())
     assert rows["avenant-1.yaml"]["Type"] == "Avenant de renouvellement"
     assert rows["avenant-1.yaml"]["Numéro"] == "1"
+    assert rows["avenant-1.yaml"]["Rédaction"] == "projet, version 2 du 20/11/2026"
+    assert rows["accord.yaml"]["Rédaction"] == "définitif"
     assert rows["convention-4.yaml"]["Numéro"] == "4" and rows["accord.yaml"]["Numéro"] == ""
 
 

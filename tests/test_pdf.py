@@ -365,9 +365,10 @@ def test_batch_writes_a_pdf_per_docx(mode: str, tmp_path: Path) -> None:
     out = tmp_path / "lot"
     proc = batch(register_of_every_kind(tmp_path), out, "--mode", mode, "--pdf")
     assert proc.returncode == 0, proc.stderr
-    assert "4 documents : 4 générés" in proc.stdout
+    n = len(EXAMPLES)
+    assert f"{n} documents : {n} générés" in proc.stdout
     found = read_manifest(out / MANIFEST)
-    assert [e.statut for e in found] == ["done"] * 4
+    assert [e.statut for e in found] == ["done"] * n
     assert sorted(p.stem for p in out.glob("*.pdf")) == sorted(p.stem for p in out.glob("*.docx"))
     for e in found:
         assert e.pdf == e.sortie.removesuffix(".docx") + ".pdf"
@@ -391,7 +392,8 @@ def test_batch_rerun_makes_missing_pdfs_and_drops_outdated_ones(tmp_path: Path) 
     stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
     proc = batch(register, out, "--mode", "groupe", "--pdf")
     assert proc.returncode == 0, proc.stderr
-    assert "4 documents : 0 généré, 4 ignorés (inchangés), 0 en échec" in proc.stdout
+    n = len(EXAMPLES)
+    assert f"{n} documents : 0 généré, {n} ignorés (inchangés), 0 en échec" in proc.stdout
     found = read_manifest(out / MANIFEST)
     assert {e.statut for e in found} == {"skipped"}
     assert all(e.pdf and (out / e.pdf).is_file() for e in found)

@@ -355,6 +355,8 @@ def run_document_job(job: dict[str, Any]) -> list[dict[str, Any]]:
                     "appliquer les colonnes de remplacement du registre (régénérez-le ou utilisez "
                     "le mode groupe)")
             extra["overrides"] = job["overrides"]
+        if "par_lot" in _notebook_parameters(kind.notebook_path):
+            extra["par_lot"] = True  # a notebook's side outputs are not the batch's (manifest)
         with _private_dir(job["workdir"], "document-") as work:
             executed = work / record
             try:

@@ -123,7 +123,7 @@ class Dossier:
 
     def table(self) -> Any:
         """One row per document (a pandas DataFrame): file, kind, number, status (valid or the
-        first problem), generated or not."""
+        first problem), draft or final, generated or not."""
         import pandas as pd
 
         rows = []
@@ -139,9 +139,10 @@ class Dossier:
                 "Type": line.libelle_type,
                 "Numéro": "" if line.numero in (None, "") else str(line.numero),
                 "Statut": "✔ valide" if line.valide else f"✗ {line.statut}",
+                "Rédaction": _redaction(line.document) if line.document is not None else "",
                 "Généré": genere,
             })
-        return pd.DataFrame(rows, columns=["Fichier", "Type", "Numéro", "Statut", "Généré"])
+        return pd.DataFrame(rows, columns=["Fichier", "Type", "Numéro", "Statut", "Rédaction", "Généré"])
 
     def tableau(self) -> Any:
         """:meth:`table`, styled for the notebook (problems in red, no index column)."""
@@ -313,3 +314,12 @@ def tableau(dossier_dir: Path | str, output_dir: Path | str | None = None) -> An
 def frise(dossier_dir: Path | str) -> Any:
     """The timeline of a dossier (see :meth:`Dossier.frise`)."""
     return Dossier(dossier_dir).frise()
+
+
+def _redaction(doc: Document) -> str:
+    """« projet, version 2 du 20/11/2026 » or « définitif »."""
+    statut = doc.params.statut_vue()  # type: ignore[attr-defined]
+    if not statut["projet"]:
+        return "définitif"
+    version = f", version {statut['version']}" if statut["version"] else ""
+    return f"projet{version} du {statut['date']:%d/%m/%Y}"
