@@ -6,6 +6,8 @@ On the same templates and contexts (the example dossier's documents, cycled to N
 (b) accordgen's in-process render (``render.render_bytes``: template parsed once);
 (c) ``accordgen batch --mode groupe`` on a register of N documents of mixed kinds, as a
     whole command (subprocess, wall time), against the baseline plus one kernel start;
+(r) ``accordgen compare``: the signed accord against its consolidated version, per redline;
+(p) PDF export of the dossier's documents in one LibreOffice run (when LibreOffice is here);
 (d) ``accordgen batch --mode document`` on a few rows with 1 then 2 workers;
 (m) peak memory (RSS summed over the process tree, kernels included) of grouped batches of
     N and 5 N documents.
@@ -86,6 +88,33 @@ def accordgen_render(docs: list[Any], n: int) -> float:
     start = time.perf_counter()
     for i in range(n):
         render_bytes(docs[i % len(docs)])
+    return time.perf_counter() - start
+
+
+def redlines(old: bytes, new: bytes, n: int) -> float:
+    """(r) ``accordgen compare`` in process: the signed accord against its consolidated
+    version (the largest pair of the dossier), n times."""
+    from accordgen.redline import compare
+
+    start = time.perf_counter()
+    for _ in range(n):
+        compare(old, new)
+    return time.perf_counter() - start
+
+
+def pdf_exports(docs: list[Any], work: Path) -> float | None:
+    """(p) the dossier's documents to PDF in one LibreOffice run (``--pdf`` in a grouped
+    batch); None when LibreOffice is absent."""
+    from accordgen import pdf
+
+    if pdf.find_soffice() is None:
+        return None
+    files = [work / f"pdf-{i:02d}.docx" for i in range(len(docs))]
+    for path, doc in zip(files, docs, strict=True):
+        path.write_bytes(render_bytes(doc))
+    pdf.convert(files[:1])  # the process's LibreOffice profile exists from here on
+    start = time.perf_counter()
+    pdf.convert(files)
     return time.perf_counter() - start
 
 
@@ -189,6 +218,24 @@ def main(argv: list[str] | None = None) -> int:
         figures["b_render_vs_baseline"] = t_b / t_a
         print(f"(b) accordgen render_bytes            : {t_b:7.2f} s pour {n}  "
               f"({t_b / n * 1000:.1f} ms/doc)  {t_b / t_a:.2f}x")
+
+        by_kind = {doc.kind.name: doc for doc in loaded}
+        if {"accord", "accord-consolide"} <= set(by_kind):
+            n_r = 10 if args.quick else 50
+            pair = (render_bytes(by_kind["accord"]), render_bytes(by_kind["accord-consolide"]))
+            t_r = redlines(*pair, n_r)
+            figures["r_redline_ms"] = t_r / n_r * 1000
+            figures["r_redline_vs_baseline_doc"] = (t_r / n_r) / per_doc
+            print(f"(r) accordgen compare (accord / version consolidée) : {t_r / n_r * 1000:.1f} ms "
+                  f"par comparaison  {(t_r / n_r) / per_doc:.2f}x un document de (a)")
+
+        t_p = pdf_exports(loaded, work)
+        if t_p is not None:
+            figures["p_pdf_ms_per_doc"] = t_p / len(loaded) * 1000
+            figures["p_pdf_vs_baseline_doc"] = (t_p / len(loaded)) / per_doc
+            print(f"(p) PDF, {len(loaded)} documents en un passage LibreOffice : {t_p:.2f} s  "
+                  f"({t_p / len(loaded) * 1000:.0f} ms/doc)  {(t_p / len(loaded)) / per_doc:.1f}x "
+                  "un document de (a)")
 
         t_k = kernel_start(work)
         figures["kernel_start_s"] = t_k
