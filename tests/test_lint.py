@@ -206,3 +206,18 @@ def test_unreadable_template(tmp_path: Path) -> None:
     proc = run_cli("lint", bad)
     assert proc.returncode == 2 and "ce n'est pas un document Word" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_header_without_the_draft_mark_is_reported(tmp_path: Path) -> None:
+    """A draft must say « PROJET » on every page: a drafter who empties the header is told."""
+    def empty_header(document) -> None:  # type: ignore[no-untyped-def]
+        for paragraph in document.sections[0].header.paragraphs:
+            for run in paragraph.runs:
+                run.text = ""
+
+    path = broken_copy(tmp_path, empty_header)
+    found = lint_template(path, ACCORD)
+    assert [f.part for f in found] == ["word/header1.xml"]
+    assert "PROJET" in found[0].message and "statut.projet" in found[0].message
+    proc = run_cli("lint", path, "--type", "accord")
+    assert proc.returncode == 2 and "l'en-tête ne porte pas la mention des projets" in proc.stdout

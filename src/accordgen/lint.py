@@ -349,6 +349,12 @@ def kind_of_template(path: Path) -> Kind | None:
     return next((k for k in DOCUMENT_KINDS.values() if k.template == path.name), None)
 
 
+DRAFT_MARK = ("l'en-tête ne porte pas la mention des projets : un projet doit dire « PROJET » sur "
+              "chaque page ; remettez dans l'en-tête « {% if statut.projet %}PROJET{% if "
+              "statut.version %} – version {{ statut.version }}{% endif %} du "
+              "{{ statut.date|date_longue }}{% endif %} »")
+
+
 def lint_template(path: Path | str, kind: Kind | None = None,
                   context: Mapping[str, Any] | None = None) -> list[Finding]:
     """Every problem found in one template. ``kind`` defaults to the kind whose template has
@@ -392,6 +398,9 @@ def lint_template(path: Path | str, kind: Kind | None = None,
         walker.visit(ast)
         for lineno, message in dict.fromkeys(walker.problems):
             findings.append(Finding(shown, name, where(lineno), message))
+    headers = [n for n in tpl.part_names if n.startswith("word/header")]
+    if not any("statut.projet" in tpl.source(n) for n in headers):
+        findings.append(Finding(shown, headers[0] if headers else "", "", DRAFT_MARK))
     if kind is None:
         findings.append(Finding(shown, "", "", "type de document inconnu pour ce modèle : variables "
                                                "non vérifiées (indiquez --type)"))
