@@ -437,3 +437,26 @@ def test_batch_row_whose_pdf_fails_is_a_failed_row(tmp_path: Path, monkeypatch: 
         assert e.pdf == "" and e.sha256 == ""
         assert f"échec ligne {e.ligne} " in proc.stderr
     assert not list(out.glob("*.pdf")) and no_part_files(out)
+
+
+@pytest.mark.slow
+def test_batch_notebook_writes_pdfs_when_asked(tmp_path: Path) -> None:
+    """The drafters' batch notebook has a ``pdf`` parameter (False by default)."""
+    import papermill as pm
+
+    from conftest import ROOT
+
+    require_libreoffice()
+    register = write_register(tmp_path / "registre.csv", [
+        {"type": "accord", "fichier": EXAMPLE / "accord.yaml", "sortie": "accord-lot"}])
+    out = tmp_path / "out"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "batch.ipynb"), str(tmp_path / "batch-execute.ipynb"),
+        parameters={"registre": str(register), "output_dir": str(out), "mode": "groupe",
+                    "workers": 1, "pdf": True},
+        kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
+        kernel_manager_class="accordgen.runner.LocalKernelManager",
+    )
+    (entry,) = read_manifest(out / MANIFEST)
+    assert entry.statut == "done" and entry.pdf == "accord-lot.pdf"
+    assert pdf_pages(out / "accord-lot.pdf") >= 5
