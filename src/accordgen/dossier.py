@@ -6,7 +6,7 @@ A dossier is the folder of an ``accord.yaml`` and every YAML beside it that poin
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,9 +43,17 @@ def _raw(path: Path) -> dict[str, Any] | None:
 
 @dataclass
 class Dossier:
-    """The documents that share one accord: the accord's folder, scanned lazily."""
+    """The documents that share one accord: the accord's folder, scanned lazily. A Dossier
+    is made afresh for each loaded document: what is derived from it is computed once."""
 
     accord_path: Path
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked, the same value afterwards."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def folder(self) -> Path:

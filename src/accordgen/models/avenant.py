@@ -25,6 +25,7 @@ from ..dates import Periode
 from .accord import Accord, Apport
 from .base import Bloc, Cle, Duree, Modele, Texte, blocs, today
 from .derive import DocumentDerive
+from .etat import EtatAccord, appliquer
 from .parties import Deliberation, Nature, Personne
 
 KIND = "avenant-renouvellement"
@@ -255,7 +256,7 @@ class AvenantRenouvellement(DocumentDerive):
 
     def _representant_problems(self, accord: Accord, chaine: Chaine) -> Iterator[tuple[str, str]]:
         keys = [p.cle for p in accord.parties]
-        actuels = chaine.representants
+        actuels = chaine.etat.representants
         for cle, personne in self.representants.items():
             if cle not in keys:
                 yield f"representants.{cle}", f"partie inconnue « {cle} » (parties : {', '.join(keys)})"
@@ -265,25 +266,26 @@ class AvenantRenouvellement(DocumentDerive):
 
     def _modification_problems(self, accord: Accord, chaine: Chaine) -> Iterator[tuple[str, str]]:
         keys = [p.cle for p in accord.parties]
-        axes = chaine.axes
-        ouverts = [n for n, a in axes.items() if a["ouvert"]]
+        etat = chaine.etat
+        ouverts = etat.ouverts
         for i, modif in enumerate(self.modifications):
             path = f"modifications[{i}]"
-            existant = axes.get(modif.axe)
+            ouvert = modif.axe in ouverts
             if modif.action == "ajouter":
-                if existant is not None:
-                    libre = max(axes) + 1
+                if modif.axe in etat.axes:
+                    libre = max(etat.axes) + 1
                     yield (f"{path}.axe", f"l'axe n° {modif.axe} existe déjà"
-                           + ("" if existant["ouvert"] else " (clos)")
+                           + ("" if ouvert else " (clos)")
                            + f" : un nouvel axe prend un numéro jamais utilisé (prochain libre : {libre})"
-                           + (" ; pour le modifier, action: remplacer" if existant["ouvert"] else ""))
-            elif existant is None:
+                           + (" ; pour le modifier, action: remplacer" if ouvert else ""))
+            elif modif.axe not in etat.axes:
                 qui = "l'accord et ses avenants ne comptent" if chaine.renouvellements else "l'accord ne compte"
                 yield (f"{path}.axe", f"axe n° {modif.axe} inconnu : {qui} que les axes "
                        f"n° {', '.join(map(str, ouverts))}")
-            elif not existant["ouvert"]:
+            elif not ouvert:
                 yield (f"{path}.axe", f"l'axe n° {modif.axe} a été clos par l'avenant "
-                       f"n° {existant['clos_par']} : il ne peut plus être {_ACTION_PARTICIPE[modif.action]}")
+                       f"n° {etat.clos[modif.axe].numero} : il ne peut plus être "
+                       f"{_ACTION_PARTICIPE[modif.action]}")
             for j, apport in enumerate(modif.apports or []):
                 if apport.partie not in keys:
                     yield (f"{path}.apports[{j}].partie",
@@ -307,7 +309,7 @@ class AvenantRenouvellement(DocumentDerive):
         autorisations = self._autorisations(accord)
         parties = []
         for p in vue["parties"]:
-            personne = self.representants.get(p["cle"]) or chaine.representants[p["cle"]]
+            personne = self.representants.get(p["cle"]) or chaine.etat.representants[p["cle"]]
             delib = autorisations.get(p["cle"])
             parties.append(p | {"representant": personne.vue(),
                                 "deliberation": delib.vue() if delib else None})
@@ -317,7 +319,7 @@ class AvenantRenouvellement(DocumentDerive):
         representants = []
         for p in parties:
             if p["cle"] in self.representants:
-                ancien = chaine.representants[p["cle"]]
+                ancien = chaine.etat.representants[p["cle"]]
                 nouveau = self.representants[p["cle"]]
                 representants.append({
                     "partie": p, "ancien": ancien.vue(), "nouveau": nouveau.vue(),
@@ -328,12 +330,12 @@ class AvenantRenouvellement(DocumentDerive):
         modifications = []
         for modif in self.modifications:
             article += 1
-            actuel = chaine.axes.get(modif.axe)
+            actuel = chaine.etat.axes.get(modif.axe)
             modifications.append({
                 "article": article,
                 "action": modif.action,
                 "axe": modif.axe,
-                "titre_actuel": actuel["titre"] if actuel else None,
+                "titre_actuel": actuel.titre if actuel else None,
                 "elements": modif.donnees(),
                 "titre": modif.titre,
                 "contexte": blocs(modif.contexte or []),
@@ -427,7 +429,7 @@ class AvenantRenouvellement(DocumentDerive):
                          + f" du {date_longue(delib.date)}"))
         if self.representants:
             for cle, personne in self.representants.items():
-                ancien = chaine.representants[cle]
+                ancien = chaine.etat.representants[cle]
                 rows.append((f"Représentant ({accord.partie(cle).appellation})",
                              f"{personne.civilite} {personne.nom_complet}, {personne.qualite} "
                              f"(remplace {ancien.civilite} {ancien.nom_complet})"))
@@ -489,23 +491,27 @@ class Ecarte:
 
 @dataclass
 class Chaine:
-    """The accord's term as extended by its renewals, and the state they leave behind."""
+    """The dossier's renewals: those that count (in order), those that do not (and why), the
+    last period they grant (``terme``), and the state of the accord they leave (``etat``)."""
 
     terme: Periode | None
     renouvellements: list[Renouvellement]
     ecartes: list[Ecarte]
-    representants: dict[str, Personne]
-    axes: dict[int, dict[str, Any]]
+    etat: EtatAccord
 
 
 def _chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
+    """The chain of renewals numbered below ``avant_numero`` (all when None), built once per
+    loaded dossier: every check, context and summary of a document asks for it."""
+    return dossier.memo(("chaine", id(accord), avant_numero),
+                        lambda: _construire_chaine(accord, dossier, avant_numero))
+
+
+def _construire_chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
     from ..fr import date_longue
 
-    representants = {p.cle: p.representant for p in accord.parties}
-    axes: dict[int, dict[str, Any]] = {
-        a.numero: {"titre": a.titre, "ouvert": True, "clos_par": None} for a in accord.axes}
     terme = accord.periode
-    chaine = Chaine(terme, [], [], representants, axes)
+    chaine = Chaine(terme, [], [], appliquer(accord, []))
     if terme is None or accord.signature.date is None:
         return chaine
     candidats: list[tuple[int, Path, dict[str, Any]]] = []
@@ -542,16 +548,8 @@ def _chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
         duree = avenant._duree(accord)
         terme = dates.renewal_period(terme, duree.valeur, duree.unite, accord.clauses.fin_de_terme)
         chaine.renouvellements.append(Renouvellement(n, path, signe, terme, duree, avenant))
-        representants.update(avenant.representants)
-        for modif in avenant.modifications:
-            if modif.action == "ajouter" and modif.axe not in axes and modif.titre:
-                axes[modif.axe] = {"titre": modif.titre, "ouvert": True, "clos_par": None}
-            elif modif.axe in axes and axes[modif.axe]["ouvert"]:
-                if modif.action == "clore":
-                    axes[modif.axe].update(ouvert=False, clos_par=n)
-                elif modif.titre:
-                    axes[modif.axe]["titre"] = modif.titre
     chaine.terme = terme
+    chaine.etat = appliquer(accord, chaine.renouvellements)
     return chaine
 
 
@@ -574,3 +572,13 @@ def terme_en_vigueur(accord: Accord, dossier: Any, avant_numero: int | None = No
 def ecartes(accord: Accord, dossier: Any) -> list[Ecarte]:
     """The renewal files of the dossier that do not count, and why."""
     return _chaine(accord, dossier, None).ecartes
+
+
+def etat_accord(accord: Accord, dossier: Any, signature: dt.date | None) -> EtatAccord:
+    """The accord as it stands on ``signature``: the dossier's valid renewals signed on or
+    before that day (all of them when ``signature`` is ``None``) replayed on it."""
+    def calcul() -> EtatAccord:
+        tous = _chaine(accord, dossier, None).renouvellements
+        return appliquer(accord, [r for r in tous if signature is None or r.signature <= signature])
+
+    return dossier.memo(("etat", id(accord), signature), calcul)

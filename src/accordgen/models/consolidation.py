@@ -16,7 +16,7 @@ from pydantic import Field
 from .accord import Accord
 from .avenant import Renouvellement, ecartes, renouvellements
 from .derive import DocumentDerive
-from .etat import Changement, etat_accord
+from .etat import Changement, appliquer
 
 KIND = "accord-consolide"
 
@@ -69,7 +69,7 @@ class AccordConsolide(DocumentDerive):
     def context(self, doc: Any) -> dict[str, Any]:
         accord: Accord = doc.accord
         inclus = self.inclus(doc)
-        etat = etat_accord(accord, doc.dossier, None, jusqu_a=inclus[-1].numero)
+        etat = appliquer(accord, inclus)
         parties = [p.model_copy(update={"representant": etat.representants[p.cle]})
                    for p in accord.parties]
         axes = [etat.axes[n] for n in sorted(etat.axes)]
@@ -111,7 +111,7 @@ class AccordConsolide(DocumentDerive):
 
         accord: Accord = doc.accord
         inclus = self.inclus(doc)
-        etat = etat_accord(accord, doc.dossier, None, jusqu_a=inclus[-1].numero)
+        etat = appliquer(accord, inclus)
         rows = [
             ("Accord", f"{accord.titre_effectif} ({self.accord})"),
             ("Avenants intégrés", " ; ".join(

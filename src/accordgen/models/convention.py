@@ -29,11 +29,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from .. import dates
-from ..dates import Periode
 from .accord import Accord, Axe
+from .avenant import etat_accord
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
-from .etat import EtatAccord, etat_accord
+from .etat import EtatAccord
 from .parties import Deliberation, Nature, Personne
 
 KIND = "convention-specifique"
@@ -443,11 +443,6 @@ class ConventionSpecifique(DocumentDerive):
     def etat(self, doc: Any) -> EtatAccord:
         """The accord as it stands when this convention is signed (today's state while unsigned)."""
         return etat_accord(doc.accord, doc.dossier, self.date_signature)
-
-    def terme_accord(self, doc: Any) -> Periode | None:
-        """The accord's term that bounds this convention: the initial period, extended by the
-        dossier's renewals signed on or before the convention (all of them while it is unsigned)."""
-        return self.etat(doc).terme
 
     def articles(self) -> dict[str, int | None]:
         """Article number of each article key (``donnees`` is ``None`` when absent)."""

@@ -1,19 +1,21 @@
-"""The accord as it stands on a given day, after the dossier's renewals signed by then.
-
-Conventions implement the accord in this state (their axis, their term); the consolidated
-accord prints it, with the history of each axis.
+"""The accord as its renewals leave it: representatives, axes (with the history of each),
+term. One replay of the renewals' changes, used by every kind that needs the accord's state:
+a renewal checks its changes against it, a convention implements it, a letter writes to its
+representatives, the consolidated accord prints it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..dates import Periode
 from .accord import Accord, Axe
-from .avenant import Renouvellement, renouvellements
 from .parties import Personne
+
+if TYPE_CHECKING:
+    from .avenant import Renouvellement
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ class Changement:
 
 @dataclass
 class EtatAccord:
-    """The accord as it stands on a given day: its term, axes and representatives after the
-    dossier's renewals signed by then."""
+    """The accord after some of its renewals: its whole term (initial start to last end), axes
+    and representatives. Closed axes stay in ``axes`` (their number is never reused)."""
 
     terme: Periode | None
     axes: dict[int, Axe]
@@ -38,37 +40,37 @@ class EtatAccord:
     clos: dict[int, Renouvellement] = field(default_factory=dict)  # axis -> renewal that closed it
     historique: dict[int, list[Changement]] = field(default_factory=dict)  # axis -> its changes
 
+    @property
+    def ouverts(self) -> list[int]:
+        """Numbers of the axes still open, in the accord's order."""
+        return [n for n in self.axes if n not in self.clos]
 
-def etat_accord(accord: Accord, dossier: Any, signature: dt.date | None,
-                jusqu_a: int | None = None) -> EtatAccord:
-    """The accord as it stands on ``signature``: the initial period extended by the dossier's valid
-    renewals signed on or before that day (all of them when ``signature`` is ``None``; with
-    ``jusqu_a``, those numbered up to it), with their
-    representatives and axis changes applied. ``terme`` is ``None`` when the accord is not signed."""
+
+def appliquer(accord: Accord, renouvellements: Sequence[Renouvellement]) -> EtatAccord:
+    """Replay ``renouvellements`` (valid, in order) on the accord. A change that cannot apply
+    (an axis added under a number in use, an unknown or closed axis changed) is left out, and
+    its amendment's own checks say why."""
     etat = EtatAccord(accord.periode, {a.numero: a for a in accord.axes},
                       {p.cle: p.representant for p in accord.parties})
     initiale = accord.periode
-    if initiale is None:
-        return etat
-    for r in renouvellements(accord, dossier):
-        if (signature is not None and r.signature > signature) or (jusqu_a is not None and r.numero > jusqu_a):
-            continue
+    for r in renouvellements:
         etat.renouvellements.append(r)
-        etat.terme = Periode(initiale.debut, r.periode.fin)
+        if initiale is not None:
+            etat.terme = Periode(initiale.debut, r.periode.fin)
         etat.representants.update(r.avenant.representants)
         for m in r.avenant.modifications:
             actuel = etat.axes.get(m.axe)
-            if m.action == "ajouter" and actuel is None and m.titre and m.contexte:
+            if m.action == "ajouter":
+                if actuel is not None or not (m.titre and m.contexte):
+                    continue
                 etat.axes[m.axe] = Axe(
                     numero=m.axe, titre=m.titre, contexte=m.contexte, apports=m.apports or [],
                     sujets_introduction=m.sujets_introduction, sujets=m.sujets or [])
-                etat.historique.setdefault(m.axe, []).append(Changement("ajouter", r))
-            elif actuel is not None and m.axe not in etat.clos:
-                if m.action == "clore":
-                    etat.clos[m.axe] = r
-                elif m.action == "remplacer":
-                    etat.axes[m.axe] = actuel.model_copy(
-                        update={k: getattr(m, k) for k in m.donnees()})
-                etat.historique.setdefault(m.axe, []).append(
-                    Changement(m.action, r, tuple(m.donnees())))
+            elif actuel is None or m.axe in etat.clos:
+                continue
+            elif m.action == "clore":
+                etat.clos[m.axe] = r
+            else:
+                etat.axes[m.axe] = actuel.model_copy(update={k: getattr(m, k) for k in m.donnees()})
+            etat.historique.setdefault(m.axe, []).append(Changement(m.action, r, tuple(m.donnees())))
     return etat

@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from .. import dates
 from ..dates import RegleDelai, Unite
 from ..identifiers import check_lrar_number, check_postal_address
-from .avenant import renouvellements, terme_en_vigueur
+from .avenant import etat_accord, renouvellements, terme_en_vigueur
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
 from .parties import Partie, Personne
@@ -278,10 +278,7 @@ class LettreResiliation(DocumentDerive):
 
     def representant(self, doc: Any, cle: str) -> Personne:
         """A party's representative on the sending date (as updated by earlier renewals)."""
-        rep = doc.accord.partie(cle).representant
-        for r in self.renouvellements(doc):
-            rep = r.avenant.representants.get(cle, rep)
-        return rep
+        return etat_accord(doc.accord, doc.dossier, self.date_envoi).representants[cle]
 
     def date_effet(self, accord: Any) -> dt.date:
         """Last day of the notice: the termination takes effect at the end of this day.
