@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,8 +24,16 @@ from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.render import inputs_hash
 from accordgen.runner import run_notebook
+from accordgen.text import document_text
 from accordgen.yamlio import read_yaml
-from examples_support import base_example, copy_dossier, dump, kinds_with_example, printed_values
+from examples_support import (
+    EXAMPLES,
+    base_example,
+    copy_dossier,
+    dump,
+    kinds_with_example,
+    printed_values,
+)
 
 from conftest import EXAMPLE
 
@@ -162,3 +171,37 @@ def test_yaml_dump_helper_is_faithful() -> None:
     """The helper used above rewrites a YAML without changing its values."""
     raw = read_yaml(EXAMPLE / "accord.yaml")
     assert yaml.safe_load(dump(raw)) == raw
+
+
+AVENANT_2 = """\
+type: avenant-renouvellement
+accord: accord.yaml
+statut: definitif
+numero: 2
+deliberation: {organe: Conseil départemental, date: 2032-03-26}
+signature: {lieu: Melun, date: 2032-04-15}
+"""
+
+
+def test_a_document_that_follows_an_amendment_changes_hash_with_it(tmp_path: Path) -> None:
+    """Batch runs skip a row whose inputs hash is unchanged: a document that prints what an
+    earlier amendment set (a representative) must see its hash change with that amendment."""
+    folder = tmp_path / "dossier"
+    shutil.copytree(EXAMPLES / "seine-et-marne-orange-2022", folder)
+    (folder / "avenant-2.yaml").write_text(AVENANT_2, encoding="utf-8")
+    convention = folder / "convention-1.yaml"  # unsigned: it implements the accord as it stands
+    convention.write_text(convention.read_text(encoding="utf-8").replace("date_signature: 2022-10-20\n", ""),
+                          encoding="utf-8")
+    followers = [folder / "avenant-2.yaml", convention, folder / "version-consolidee.yaml"]
+
+    def state() -> list[tuple[str, str]]:
+        docs = [accordgen.load(path) for path in followers]
+        return [(document_text(accordgen.render_bytes(d)), inputs_hash(d)) for d in docs]
+
+    before = state()
+    avenant_1 = folder / "avenant-1.yaml"
+    avenant_1.write_text(avenant_1.read_text(encoding="utf-8").replace("nom: DUMONT", "nom: DURAND"),
+                         encoding="utf-8")
+    for path, (text, digest), (text_after, digest_after) in zip(followers, before, state(), strict=True):
+        assert "DURAND" in text_after and text_after != text, path.name
+        assert digest_after != digest, f"{path.name} : texte changé, empreinte inchangée"

@@ -391,8 +391,7 @@ class AvenantRenouvellement(DocumentDerive):
 
     def dossier_facts(self, doc: Any) -> Any:
         """The earlier renewals this amendment's text depends on (for the inputs hash)."""
-        chaine = _chaine(doc.accord, doc.dossier, self.numero)
-        return [r.vue() for r in chaine.renouvellements]
+        return empreinte(_chaine(doc.accord, doc.dossier, self.numero).renouvellements)
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
         from ..fr import date_longue, duree
@@ -551,6 +550,12 @@ def _construire_chaine(accord: Accord, dossier: Any, avant_numero: int | None) -
     chaine.terme = terme
     chaine.etat = appliquer(accord, chaine.renouvellements)
     return chaine
+
+
+def empreinte(renouvellements: list[Renouvellement]) -> list[Any]:
+    """What renewals bring to a document's inputs hash: every parameter of each amendment
+    (its representatives and axis changes show in the documents that follow it)."""
+    return [r.avenant.model_dump(mode="json") for r in renouvellements]
 
 
 def renouvellements(accord: Accord, dossier: Any, avant_numero: int | None = None) -> list[Renouvellement]:

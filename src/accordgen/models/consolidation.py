@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .accord import Accord
-from .avenant import Renouvellement, ecartes, renouvellements
+from .avenant import Renouvellement, ecartes, empreinte, renouvellements
 from .derive import DocumentDerive
 from .etat import Changement, appliquer
 
@@ -96,7 +96,7 @@ class AccordConsolide(DocumentDerive):
 
     def dossier_facts(self, doc: Any) -> Any:
         """The amendments the text is built from (for the inputs hash)."""
-        return [r.avenant.model_dump(mode="json") for r in self.inclus(doc)]
+        return empreinte(self.inclus(doc))
 
     def dates_cles(self, doc: Any) -> list[tuple[str, Any]]:
         """Each included renewal: its signature and the last day of the period it grants."""

@@ -30,7 +30,7 @@ from pydantic import Field, field_validator
 
 from .. import dates
 from .accord import Accord, Axe
-from .avenant import etat_accord
+from .avenant import empreinte, etat_accord
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
 from .etat import EtatAccord
@@ -546,12 +546,8 @@ class ConventionSpecifique(DocumentDerive):
         }
 
     def dossier_facts(self, doc: Any) -> Any:
-        """The accord's term as the dossier's renewals set it (part of the output's input hash)."""
-        etat = self.etat(doc)
-        return {
-            "terme_accord": etat.terme.fin.isoformat() if etat.terme else None,
-            "avenants": [r.vue() | {"fichier": r.fichier.name} for r in etat.renouvellements],
-        }
+        """The renewals the convention implements the accord after (part of its inputs hash)."""
+        return empreinte(self.etat(doc).renouvellements)
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
         from ..fr import date_longue, montant

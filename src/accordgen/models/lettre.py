@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from .. import dates
 from ..dates import RegleDelai, Unite
 from ..identifiers import check_lrar_number, check_postal_address
-from .avenant import etat_accord, renouvellements, terme_en_vigueur
+from .avenant import empreinte, etat_accord, renouvellements, terme_en_vigueur
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
 from .parties import Partie, Personne
@@ -341,8 +341,10 @@ class LettreResiliation(DocumentDerive):
         return self._conventions(doc)[0]
 
     def dossier_facts(self, doc: Any) -> Any:
-        """What the letter takes from its dossier (part of the output's input hash)."""
-        return self.conventions(doc)
+        """What the letter takes from its dossier (part of the output's input hash): the
+        conventions in progress, and the renewals (representatives, term in force)."""
+        return {"conventions": self.conventions(doc),
+                "avenants": empreinte(renouvellements(doc.accord, doc.dossier))}
 
     def signataire_effectif(self, doc: Any) -> Signataire:
         if self.signataire is not None:
