@@ -400,8 +400,9 @@ def read_results(path: Path | str, offset: int = 0) -> tuple[list[dict[str, Any]
 def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
     """``groupe`` mode: one papermill run of batch_groupe.ipynb renders all the group's rows
     in one kernel; it appends one JSON line per row to the group's result file."""
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from .runner import execute
 
     out = Path(job["output_dir"])
     record = job["notebook"]
@@ -412,14 +413,8 @@ def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
                                         ensure_ascii=False), encoding="utf-8")
         executed = work / Path(record).name
         try:
-            pm.execute_notebook(
-                str(NOTEBOOKS_DIR / GROUP_NOTEBOOK), str(executed),
-                parameters={"jobs_file": str(jobs_file), "output_dir": str(out)},
-                kernel_name="python3", cwd=str(work), progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False,
-                # IPC sockets, kernel log beside them (not on the user's terminal)
-                kernel_manager_class="accordgen.runner.LocalKernelManager",
-            )
+            execute(NOTEBOOKS_DIR / GROUP_NOTEBOOK, executed,
+                    {"jobs_file": str(jobs_file), "output_dir": str(out)})
         except PapermillExecutionError as exc:
             error = f"{GROUP_NOTEBOOK} a échoué (cellule {exc.exec_count}) : {exc.ename} : {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel death, missing kernel...
@@ -470,7 +465,7 @@ def render_group_row(row: Mapping[str, Any], output_dir: Path) -> dict[str, Any]
     try:
         doc = load(row["chemin"], row["type"], row["overrides"] or None)
         digest = inputs_hash(doc)
-        data = render_bytes(doc)
+        data = render_bytes(doc, digest)
         write_atomic(output_dir / row["sortie"], data)
     except Exception as exc:  # noqa: BLE001 - a failing row never stops the group
         return _result(row, FAILED, message=failure_message(exc, list(row["overrides"])),

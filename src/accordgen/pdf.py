@@ -17,10 +17,8 @@ a temporary file and a rename: a PDF appears whole or not at all.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import glob
-import multiprocessing.util
 import os
 import shutil
 import signal
@@ -28,11 +26,11 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AccordgenError, PdfError
 from .output import write_atomic
+from .tempdirs import process_tempdir
 
 ENV_VAR = "ACCORDGEN_SOFFICE"
 NAMES = ("soffice", "libreoffice")
@@ -98,42 +96,17 @@ def require_soffice() -> str:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Profiles:
-    root: Path
-    free: list[Path] = field(default_factory=list)
-
-
 _lock = threading.Lock()
-_state: dict[int, _Profiles] = {}
-
-
-def _remove(root: Path, pid: int) -> None:
-    if os.getpid() == pid:  # a forked child inherits the handler, not the folder
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _profiles() -> _Profiles:
-    """This process's profile folder (created on first use, removed at exit). Call with _lock."""
-    pid = os.getpid()
-    state = _state.get(pid)
-    if state is None:
-        root = Path(tempfile.mkdtemp(prefix="accordgen-libreoffice-"))
-        atexit.register(_remove, root, pid)
-        # Pool and Dask worker processes exit without running atexit handlers;
-        # multiprocessing's finalizers do run there.
-        multiprocessing.util.Finalize(None, _remove, args=(root, pid), exitpriority=10)
-        state = _state[pid] = _Profiles(root)
-    return state
+_free: dict[int, list[Path]] = {}  # per process: profiles no LibreOffice uses now
 
 
 @contextlib.contextmanager
 def _profile() -> Iterator[Path]:
     """A profile no other LibreOffice uses now; kept for reuse unless the run was killed."""
     with _lock:
-        state = _profiles()
-        profile = state.free.pop() if state.free else Path(
-            tempfile.mkdtemp(prefix="profil-", dir=state.root))
+        free = _free.setdefault(os.getpid(), [])
+        profile = free.pop() if free else Path(
+            tempfile.mkdtemp(prefix="profil-", dir=process_tempdir("accordgen-libreoffice-")))
     try:
         yield profile
     except BaseException:
@@ -141,7 +114,7 @@ def _profile() -> Iterator[Path]:
         raise
     if profile.is_dir():  # not discarded after a run that had to be killed
         with _lock:
-            state.free.append(profile)
+            free.append(profile)
 
 
 # --------------------------------------------------------------------------------------

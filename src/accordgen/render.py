@@ -74,13 +74,14 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     return xml.encode("utf-8")
 
 
-def render_bytes(doc: Document) -> bytes:
-    """The DOCX of a validated document, as bytes (identical for identical inputs)."""
+def render_bytes(doc: Document, digest: str | None = None) -> bytes:
+    """The DOCX of a validated document, as bytes (identical for identical inputs);
+    ``digest``: its :func:`inputs_hash`, when the caller has already computed it."""
     template = load_template(doc.kind.template_path)
     context = doc.context()
     members = dict(template.members)
     members.update(template.render_parts(context))
-    members["docProps/core.xml"] = core_properties(doc, context, inputs_hash(doc))
+    members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 
 

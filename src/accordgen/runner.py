@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
-import functools
-import multiprocessing.util
-import shutil
-import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 from .errors import AccordgenError
 from .kinds import Kind
+from .tempdirs import process_tempdir
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -36,19 +32,33 @@ class LocalKernelManager(AsyncKernelManager):
             log.close()
 
 
-@functools.cache
 def _socket_dir() -> Path:
-    """One private folder per process for the kernels' IPC sockets, removed at exit."""
-    path = Path(tempfile.mkdtemp(prefix="accordgen-kernels-"))
-    atexit.register(shutil.rmtree, path, True)
-    # Pool and Dask worker processes exit without running atexit handlers;
-    # multiprocessing's finalizers do run there.
-    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(path), True), exitpriority=10)
-    return path
+    """This process's private folder for the kernels' IPC sockets, removed at exit."""
+    return process_tempdir("accordgen-kernels-")
 
 
 class NotebookError(AccordgenError):
     """Raised when a notebook run fails; carries the failing cell's French message."""
+
+
+def execute(notebook: Path | str, executed: Path | str, parameters: dict[str, object]) -> None:
+    """The one papermill call: ``notebook`` run with ``parameters`` into ``executed``, in the
+    executed notebook's folder, on an IPC kernel whose log goes to a file (not the terminal).
+    Papermill's exceptions pass through."""
+    import papermill as pm
+
+    executed = Path(executed)
+    pm.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(executed.parent),
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        kernel_manager_class="accordgen.runner.LocalKernelManager",
+    )
 
 
 def run_notebook(
@@ -61,7 +71,6 @@ def run_notebook(
 ) -> Path:
     """Execute ``kind``'s notebook with its papermill parameters; keep the executed notebook
     at ``executed`` (the audit record). Returns the executed notebook's path."""
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     if not kind.notebook_path.is_file():
@@ -75,20 +84,9 @@ def run_notebook(
     }
     params.update(extra or {})
     try:
-        pm.execute_notebook(
-            str(kind.notebook_path),
-            str(executed),
-            parameters=params,
-            kernel_name="python3",
-            cwd=str(executed.parent),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            kernel_manager_class="accordgen.runner.LocalKernelManager",
-        )
+        execute(kind.notebook_path, executed, params)
     except PapermillExecutionError as exc:
         raise NotebookError(
             f"{kind.notebook} a échoué (cellule {exc.exec_count}) pour {dossier_file} :\n{exc.evalue}"
         ) from None
     return executed
-
