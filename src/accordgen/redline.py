@@ -228,13 +228,26 @@ def _words(text: str) -> int:
     return sum(1 for token in _TOKEN.findall(text) if _WORD.match(token))
 
 
-def _similar(a: str, b: str) -> float:
-    if a.split(":", 1)[0] != b.split(":", 1)[0]:
-        return 0.0
-    m = difflib.SequenceMatcher(None, re.findall(r"\w+", a), re.findall(r"\w+", b), autojunk=False)
-    if m.real_quick_ratio() < _SIMILAR or m.quick_ratio() < _SIMILAR:
-        return 0.0
-    return m.ratio()
+def _similarities(ko: list[str], kn: list[str]) -> dict[tuple[int, int], float]:
+    """Word ratio of each (old, new) pair of blocks of the same kind, when >= _SIMILAR. Each
+    block is split into words once, and each new block indexed once (``set_seq2``)."""
+    def split(key: str) -> tuple[str, list[str]]:
+        return key.partition(":")[0], re.findall(r"\w+", key)
+
+    olds, news = [split(k) for k in ko], [split(k) for k in kn]
+    sim: dict[tuple[int, int], float] = {}
+    m = difflib.SequenceMatcher(autojunk=False)
+    for j, (kind_new, words_new) in enumerate(news):
+        m.set_seq2(words_new)
+        for i, (kind_old, words_old) in enumerate(olds):
+            if kind_old != kind_new:
+                continue
+            m.set_seq1(words_old)
+            if m.real_quick_ratio() >= _SIMILAR and m.quick_ratio() >= _SIMILAR:
+                ratio = m.ratio()
+                if ratio >= _SIMILAR:
+                    sim[i, j] = ratio
+    return sim
 
 
 def _align(old: list, new: list) -> Iterator[tuple]:
@@ -250,9 +263,7 @@ def _align(old: list, new: list) -> Iterator[tuple]:
 def _pair(old: list, new: list, ko: list[str], kn: list[str]) -> Iterator[tuple]:
     """Pair the most similar blocks in order (dynamic programming); deletions first."""
     n, m = len(old), len(new)
-    sim: dict[tuple[int, int], float] = {}
-    if n * m <= _MAX_PAIRINGS:
-        sim = {(i, j): s for i in range(n) for j in range(m) if (s := _similar(ko[i], kn[j])) >= _SIMILAR}
+    sim = _similarities(ko, kn) if n * m <= _MAX_PAIRINGS else {}
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):

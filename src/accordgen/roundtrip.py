@@ -69,21 +69,20 @@ class FichierYaml:
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.original = text.replace("\r\n", "\n")
         self._lines = self.original.splitlines()
-        best: tuple[int, tuple[int, int, int], Any, str] | None = None
-        for layout in _LAYOUTS:
-            y = _yaml(layout)
-            try:
-                data = y.load(self.original)
-            except Exception as exc:  # ruamel refuses what our loader accepted: say so
-                raise InputError(self.path, f"YAML non modifiable par le formulaire : {exc}") from None
-            base = _dump(y, data)
+        try:  # parsed once: the layout (indentation) only decides how the tree is written
+            self.donnees = _yaml(_LAYOUTS[0]).load(self.original)
+        except Exception as exc:  # ruamel refuses what our loader accepted: say so
+            raise InputError(self.path, f"YAML non modifiable par le formulaire : {exc}") from None
+        best: tuple[int, tuple[int, int, int], str] | None = None
+        for layout in _LAYOUTS:  # the layout whose writing of the tree is closest to the file
+            base = _dump(_yaml(layout), self.donnees)
             cost = _difference(self._lines, base.splitlines())
             if best is None or cost < best[0]:
-                best = (cost, layout, data, base)
+                best = (cost, layout, base)
             if cost == 0:
                 break
         assert best is not None
-        self.ecarts_mise_en_forme, self.layout, self.donnees, base = best
+        self.ecarts_mise_en_forme, self.layout, base = best
         self._yaml = _yaml(self.layout)
         self._base = base.splitlines()
 
