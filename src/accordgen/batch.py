@@ -288,8 +288,8 @@ def _result(job: Mapping[str, Any], statut: str, **values: Any) -> dict[str, Any
 
 
 def convert_pdfs(out: Path, names: Sequence[str], docx_written: bool = True) -> list[tuple[str, str]]:
-    """Convert the DOCX files ``names`` of ``out`` to PDF beside them (one LibreOffice run for
-    all, with this process's own profile); for each: ``(pdf name, "")`` or ``("", French
+    """Convert the DOCX files ``names`` of ``out`` to PDF beside them (LibreOffice runs of up to
+    ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")`` or ``("", French
     message)``."""
     from .errors import PdfError
     from .pdf import convert_each

@@ -297,3 +297,8 @@ def check_postal_address(lines: list[str]) -> list[str]:
             f"({shown}) {ADDRESS_NORM}"
         )
     return cleaned
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+"""A plausible e-mail address (local part, domain with at least one dot): a typing check,
+not a deliverability one."""

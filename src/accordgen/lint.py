@@ -369,6 +369,7 @@ def lint_template(path: Path | str, kind: Kind | None = None,
     if context is None and kind is not None:
         context = example_context(kind)
     findings: list[Finding] = []
+    sources: dict[str, str] = {}
     for name in tpl.part_names:
         pars = list(_paragraphs(tpl.members[name]))
         for par in pars:
@@ -376,7 +377,7 @@ def lint_template(path: Path | str, kind: Kind | None = None,
                 findings.append(Finding(shown, name, par.text.strip(), message))
         for par, message in _table_problems(pars):
             findings.append(Finding(shown, name, par.text.strip(), message))
-        source = tpl.source(name)
+        source = sources[name] = tpl.source(name)
         lines = source.splitlines()
 
         def where(lineno: int, lines: list[str] = lines) -> str:
@@ -398,9 +399,8 @@ def lint_template(path: Path | str, kind: Kind | None = None,
         walker.visit(ast)
         for lineno, message in dict.fromkeys(walker.problems):
             findings.append(Finding(shown, name, where(lineno), message))
-    headers = [n for n in tpl.part_names if n.startswith("word/header")]
-    if not any("statut.projet" in tpl.source(n) for n in headers):
-        findings.append(Finding(shown, headers[0] if headers else "", "", DRAFT_MARK))
+    if not any("statut.projet" in sources[n] for n in tpl.header_names):
+        findings.append(Finding(shown, tpl.header_names[0] if tpl.header_names else "", "", DRAFT_MARK))
     if kind is None:
         findings.append(Finding(shown, "", "", "type de document inconnu pour ce modèle : variables "
                                                "non vérifiées (indiquez --type)"))

@@ -117,7 +117,7 @@ class TemplateFile:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for info in zf.infolist():
                     self.members[info.filename] = zf.read(info)
-            docx = open_docx(str(self.path))
+            docx = open_docx(io.BytesIO(data))  # the same bytes as the members and the hash
         except FileNotFoundError:
             raise TemplateError(self.path, "fichier introuvable") from None
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
@@ -127,10 +127,14 @@ class TemplateFile:
         self.sha256 = hashlib.sha256(data).digest()  # part of every output's inputs hash
         self._tpl = DocxTemplate(str(self.path))  # only for its patch/resolve helpers
         names = [docx.part.partname]
+        headers = []
         for rel in docx.part.rels.values():
             if rel.reltype in TAGGED_RTS and not rel.is_external:
                 names.append(rel.target_part.partname)
+                if rel.reltype == HEADER_RT:
+                    headers.append(rel.target_part.partname)
         self.part_names = [str(n).lstrip("/") for n in dict.fromkeys(names)]
+        self.header_names = [str(n).lstrip("/") for n in dict.fromkeys(headers)]
 
     def source(self, name: str) -> str:
         """The Jinja source of a tagged part: docxtpl's cleaned XML, one paragraph per line."""

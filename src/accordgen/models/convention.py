@@ -20,7 +20,6 @@ inside that term.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
@@ -29,6 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from .. import dates
+from ..identifiers import EMAIL
 from .accord import Accord, Axe
 from .avenant import empreinte, etat_accord
 from .base import Bloc, Cle, Modele, Texte, blocs
@@ -46,7 +46,6 @@ ARTICLES = (
     "litiges",
 )
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 _MESSAGE_COMMANDE_PUBLIQUE = (
     "une contrepartie (prix ou tout équivalent) est déclarée sans marché public de rattachement. "
@@ -122,7 +121,7 @@ class Referent(Modele):
     @field_validator("courriel")
     @classmethod
     def _courriel(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.fullmatch(value):
+        if value is not None and not EMAIL.fullmatch(value):
             raise ValueError(f"adresse électronique invalide : « {value} » (attendu : prenom.nom@exemple.fr)")
         return value
 

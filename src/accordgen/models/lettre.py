@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from .. import dates
 from ..dates import RegleDelai, Unite
-from ..identifiers import check_lrar_number, check_postal_address
+from ..identifiers import EMAIL, check_lrar_number, check_postal_address
 from .avenant import empreinte, etat_accord, renouvellements, terme_en_vigueur
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
@@ -30,7 +30,6 @@ KIND_CONVENTION = "convention-specifique"
 _PHONE_SEPARATORS = re.compile(r"[ .\-\u00a0\u202f]")
 _PHONE_FR = re.compile(r"(?:0|\+33(?:\(0\))?)[1-9][0-9]{8}")
 _PHONE_INTL = re.compile(r"\+[1-9][0-9]{7,14}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _LINE_ERROR = re.compile(r"^ligne (\d+) : ")
 _COMPLEMENT = re.compile(r" (?:du|de la|de l'|des|de|d') ")
 
@@ -73,7 +72,7 @@ class Contact(Modele):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.fullmatch(value):
+        if value is not None and not EMAIL.fullmatch(value):
             raise ValueError(
                 f"adresse électronique invalide : « {value} » (attendu : nom@domaine.fr, sans espace)"
             )
