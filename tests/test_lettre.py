@@ -191,6 +191,19 @@ def test_conventions_can_run_to_their_own_term(with_conventions: Path, tmp_path:
     assert "prendront fin avec lui" not in text
 
 
+def test_a_convention_names_its_axis_as_renewals_left_it(tmp_path: Path) -> None:
+    """Axis 5 renamed by avenant n° 1 (June 2027): a letter sent in 2028 names it so."""
+    src = dossier(tmp_path, replace=(("date_envoi: 2023-03-03", "date_envoi: 2028-03-01"),))
+    avenant = (EXAMPLE / "avenant-1.yaml").read_text(encoding="utf-8")
+    old = "  - action: remplacer\n    axe: 5\n"
+    assert old in avenant
+    (tmp_path / "avenant-1.yaml").write_text(
+        avenant.replace(old, old + "    titre: Sport et héritage des Jeux\n"), encoding="utf-8")
+    convention(tmp_path, 5, 5, "Parasport dans les collèges", "2027-09-01", "2028-08-31", "2027-08-20")
+    text = " ".join(text_of(src, tmp_path).split())
+    assert "(axe n° 5 « Sport et héritage des Jeux »)" in text
+
+
 def test_no_convention_in_progress_is_said(tmp_path: Path) -> None:
     src = dossier(tmp_path)
     convention(tmp_path, 1, 1, "Sensibilisation", "2022-09-15", "2023-02-28")

@@ -300,7 +300,8 @@ class LettreResiliation(DocumentDerive):
         """Specific conventions not yet ended on the sending date, sorted by number, with their
         end under ``sort_conventions``; and the problems of unreadable convention files."""
         effet = self.date_effet(doc.accord)
-        titres = {a.numero: a.titre for a in doc.accord.axes}
+        axes = etat_accord(doc.accord, doc.dossier, self.date_envoi).axes  # as renewals left them
+        titres = {numero: axe.titre for numero, axe in axes.items()}
         items: list[dict[str, Any]] = []
         problems: list[tuple[str, str]] = []
         for path, raw in doc.dossier.documents(KIND_CONVENTION):
