@@ -40,7 +40,7 @@ from docxtpl import DocxTemplate
 
 from accordgen import load, render_bytes
 from accordgen.demo import dossier_documents
-from accordgen.template import _cached, make_env
+from accordgen.render.template import _cached, make_env
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "seine-et-marne-orange-2022"
@@ -94,7 +94,7 @@ def accordgen_render(docs: list[Any], n: int) -> float:
 def redlines(old: bytes, new: bytes, n: int) -> float:
     """(r) ``accordgen compare`` in process: the signed accord against its consolidated
     version (the largest pair of the dossier), n times."""
-    from accordgen.redline import compare
+    from accordgen.tools.redline import compare
 
     start = time.perf_counter()
     for _ in range(n):
@@ -105,7 +105,7 @@ def redlines(old: bytes, new: bytes, n: int) -> float:
 def pdf_exports(docs: list[Any], work: Path) -> float | None:
     """(p) the dossier's documents to PDF in one LibreOffice run (``--pdf`` in a grouped
     batch); None when LibreOffice is absent."""
-    from accordgen import pdf
+    from accordgen.tools import pdf
 
     if pdf.find_soffice() is None:
         return None

@@ -32,7 +32,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def soffice() -> str | None:
-    from accordgen.pdf import find_soffice
+    from accordgen.tools.pdf import find_soffice
 
     return find_soffice()
 
@@ -48,9 +48,9 @@ def require_libreoffice() -> str:
 
 
 def to_pdf(docx: Path, outdir: Path) -> Path:
-    """Convert with headless LibreOffice through accordgen.pdf (a profile of this process's
+    """Convert with headless LibreOffice through accordgen.tools.pdf (a profile of this process's
     own, so parallel runs don't lock); the PDF is ``outdir/<stem>.pdf``."""
-    from accordgen.pdf import convert
+    from accordgen.tools.pdf import convert
 
     require_libreoffice()
     (pdf,) = convert(docx, outdir)
@@ -70,7 +70,7 @@ def pdf_text(pdf: Path) -> str:
 def golden_text(docx: Path | bytes) -> str:
     """What a golden file holds: the body, one paragraph per line, then the headers and
     footers (where the « PROJET » mark of a draft is printed)."""
-    from accordgen.text import document_text, header_footer_text, normalise
+    from accordgen.tools.text import document_text, header_footer_text, normalise
 
     extra = [f"[en-tête/pied] {line}" for line in header_footer_text(docx)]
     return document_text(docx) + ("\n" + normalise("\n".join(extra)) if extra else "")

@@ -26,7 +26,7 @@ import accordgen
 from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.errors import AccordgenError, ValidationError
-from accordgen.text import normalise
+from accordgen.tools.text import normalise
 from accordgen.yamlio import read_yaml
 
 from conftest import ROOT

@@ -11,7 +11,7 @@ import pytest
 
 import accordgen
 from accordgen.runner import NotebookError, run_notebook
-from accordgen.text import document_text, normalise
+from accordgen.tools.text import document_text, normalise
 
 from conftest import DATA, EXAMPLE, SEED, check_golden, golden_text, pdf_text, run_cli, to_pdf
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 import accordgen
-from accordgen import dates
-from accordgen.dates import Periode
 from accordgen.demo import dossier_documents
 from accordgen.dossier import Dossier
 from accordgen.models.avenant import renouvellements, terme_en_vigueur
+from accordgen.rules import dates
+from accordgen.rules.dates import Periode
 from accordgen.runner import NotebookError, run_notebook
-from accordgen.text import document_text
+from accordgen.tools.text import document_text
 
 from conftest import DATA, EXAMPLE, check_golden, golden_text, pdf_text, run_cli, to_pdf
 

@@ -19,9 +19,9 @@ import psutil
 import pytest
 from docx import Document as open_docx
 
-from accordgen.batch import COLUMNS, MANIFEST, Entry, read_manifest, run_document_job
+from accordgen.batch.run import COLUMNS, MANIFEST, Entry, read_manifest, run_document_job
 from accordgen.demo import dossier_documents
-from accordgen.text import document_text
+from accordgen.tools.text import document_text
 
 from conftest import EXAMPLE, ROOT, run_cli
 

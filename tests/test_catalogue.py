@@ -26,7 +26,7 @@ import accordgen
 from accordgen import DOCUMENT_KINDS
 from accordgen.errors import AccordgenError, ValidationError
 from accordgen.runner import NotebookError, run_notebook
-from accordgen.text import normalise
+from accordgen.tools.text import normalise
 from accordgen.yamlio import read_yaml
 from examples_support import (
     DATE,

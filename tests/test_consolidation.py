@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import accordgen
-from accordgen.text import document_text
+from accordgen.tools.text import document_text
 
 from conftest import EXAMPLE, check_golden, golden_text, run_cli
 

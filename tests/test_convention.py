@@ -13,7 +13,7 @@ import pytest
 import accordgen
 from accordgen.models.convention import ConventionSpecifique
 from accordgen.runner import NotebookError, run_notebook
-from accordgen.text import document_text, normalise
+from accordgen.tools.text import document_text, normalise
 from accordgen.yamlio import read_yaml
 
 from conftest import DATA, EXAMPLE, check_golden, pdf_text, run_cli, to_pdf

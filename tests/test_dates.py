@@ -1,4 +1,4 @@
-"""Table-driven tests for accordgen.dates.
+"""Table-driven tests for accordgen.rules.dates.
 
 Every row is a calendar fact checked with Python's ``calendar`` module; rows
 that name a weekday also assert it, so a wrong fact fails loudly.
@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from accordgen.dates import (
+from accordgen.rules.dates import (
     FinDeTerme,
     Periode,
     RegleDelai,

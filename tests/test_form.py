@@ -15,10 +15,17 @@ from hypothesis import strategies as st
 
 from accordgen import load
 from accordgen import notebook as nb
-from accordgen.form import Formulaire, Lanceur, formulaire
-from accordgen.formfields import Alternative, Liste, Optionnel, Scalaire, chemin_lisible, libelle
 from accordgen.kinds import DOCUMENT_KINDS
-from accordgen.roundtrip import merge3
+from accordgen.notebook.fields import (
+    Alternative,
+    Liste,
+    Optionnel,
+    Scalaire,
+    chemin_lisible,
+    libelle,
+)
+from accordgen.notebook.form import Formulaire, Lanceur, formulaire
+from accordgen.notebook.roundtrip import merge3
 
 from conftest import EXAMPLE
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from accordgen import fr
+from accordgen.rules import fr
 
 NB = "\u00a0"
 

@@ -1,4 +1,4 @@
-"""Table-driven tests for accordgen.identifiers (valid and invalid values, French messages)."""
+"""Table-driven tests for accordgen.rules.identifiers (valid and invalid values, French messages)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from accordgen.identifiers import (
+from accordgen.rules.identifiers import (
     NATURES_ACTES,
     ActesId,
     check_lrar_number,

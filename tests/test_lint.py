@@ -10,8 +10,8 @@ import pytest
 from docx.shared import Pt
 
 from accordgen import DOCUMENT_KINDS
-from accordgen.lint import Finding, lint, lint_template
-from accordgen.template import TemplateFile
+from accordgen.render.template import TemplateFile
+from accordgen.tools.lint import Finding, lint, lint_template
 
 from conftest import run_cli
 

@@ -8,7 +8,7 @@ import tomllib
 
 import yaml
 
-from accordgen.reference import markdown
+from accordgen.tools.reference import markdown
 
 from conftest import ROOT, run_cli
 

@@ -1,4 +1,4 @@
-"""PDF export (``--pdf``, ``accordgen.pdf``): every kind through LibreOffice, LibreOffice absent,
+"""PDF export (``--pdf``, ``accordgen.tools.pdf``): every kind through LibreOffice, LibreOffice absent,
 failing or hanging conversions, profile isolation between parallel conversions, batches."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from xml.etree import ElementTree
 import pytest
 
 from accordgen import DOCUMENT_KINDS
-from accordgen import pdf as pdfmod
-from accordgen.batch import MANIFEST, read_manifest
+from accordgen.batch.run import MANIFEST, read_manifest
 from accordgen.errors import PdfError
+from accordgen.tools import pdf as pdfmod
 from examples_support import examples_by_kind, kinds_with_example
 
 from conftest import EXAMPLE, pdf_pages, pdf_text, require_libreoffice, run_cli
@@ -44,7 +44,7 @@ def core_title(docx: Path) -> str:
 
 
 def title_paragraphs(docx: Path) -> list[str]:
-    from accordgen.text import paragraphs
+    from accordgen.tools.text import paragraphs
 
     return [p.split("] ", 1)[1] for p in paragraphs(docx, styles=True)
             if p.startswith("[Title] ") and p.split("] ", 1)[1].strip()]
@@ -259,7 +259,7 @@ def test_parallel_conversions_use_separate_profiles(tmp_path: Path, monkeypatch:
 
     # two processes at once: their own profile folders
     log.unlink()
-    code = "import sys; from accordgen.pdf import convert; convert(sys.argv[1])"
+    code = "import sys; from accordgen.tools.pdf import convert; convert(sys.argv[1])"
     procs = [subprocess.Popen([sys.executable, "-c", code, str(d)]) for d in docs[:2]]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     runs = _runs(log)

@@ -38,7 +38,7 @@ from lxml import etree
 import accordgen
 from accordgen.dossier import set_path
 from accordgen.errors import ValidationError
-from accordgen.template import TemplateFile, paragraph_text
+from accordgen.render.template import TemplateFile, paragraph_text
 from accordgen.yamlio import read_yaml
 from examples_support import (
     DATE,

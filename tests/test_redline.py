@@ -33,9 +33,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from accordgen.dossier import load
-from accordgen.redline import CompareError, compare, compare_files
 from accordgen.render import render_bytes
-from accordgen.text import paragraphs
+from accordgen.tools.redline import CompareError, compare, compare_files
+from accordgen.tools.text import paragraphs
 
 from conftest import EXAMPLE, require_libreoffice, run_cli
 

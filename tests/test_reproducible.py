@@ -24,7 +24,7 @@ from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.render import inputs_hash
 from accordgen.runner import run_notebook
-from accordgen.text import document_text
+from accordgen.tools.text import document_text
 from accordgen.yamlio import read_yaml
 from examples_support import (
     EXAMPLES,

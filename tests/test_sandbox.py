@@ -17,7 +17,7 @@ import accordgen
 import accordgen.kinds
 from accordgen import DOCUMENT_KINDS
 from accordgen.errors import TemplateError
-from accordgen.text import document_text
+from accordgen.tools.text import document_text
 from accordgen.yamlio import read_yaml
 from examples_support import base_example, kinds_with_example
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import accordgen
-from accordgen.fr import date_longue
-from accordgen.text import document_text, header_footer_text, normalise
+from accordgen.rules.fr import date_longue
+from accordgen.tools.text import document_text, header_footer_text, normalise
 from examples_support import base_example, kinds_with_example
 
 from conftest import EXAMPLE, pdf_pages, run_cli, to_pdf

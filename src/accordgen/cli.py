@@ -26,14 +26,14 @@ def _cmd_render(args: argparse.Namespace) -> int:
     doc = load(args.file, args.kind)
     out = Path(args.output) if args.output else Path("outputs") / f"{doc.output_stem}.docx"
     if args.pdf:
-        from .pdf import require_soffice
+        from .tools.pdf import require_soffice
 
         require_soffice()  # before writing anything
     render(doc, out)
     print(f"{out} écrit ({doc.kind.label})")
     if args.pdf:
         from .errors import PdfError
-        from .pdf import convert
+        from .tools.pdf import convert
 
         try:
             (pdf,) = convert(out)
@@ -54,15 +54,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .reference import json_schema
+    from .tools.reference import json_schema
 
     print(json_schema(args.kind))
     return EXIT_OK
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from .output import write_atomic
-    from .reference import markdown
+    from .render.output import write_atomic
+    from .tools.reference import markdown
 
     text = markdown()
     if args.output:
@@ -87,7 +87,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .kinds import get_kind
-    from .lint import lint
+    from .tools.lint import lint
 
     findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None)
     for finding in findings:
@@ -101,7 +101,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch.run import run_batch
 
     result = run_batch(
         args.registre, args.out, mode=args.mode, workers=args.workers, executor=args.executor,
@@ -116,7 +116,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_text(args: argparse.Namespace) -> int:
-    from .text import header_footer_text, paragraphs
+    from .tools.text import header_footer_text, paragraphs
 
     for line in paragraphs(args.file, styles=True):
         print(line)
@@ -126,7 +126,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .redline import compare_files, parse_date
+    from .tools.redline import compare_files, parse_date
 
     date = parse_date(args.date) if args.date else None
     resume = compare_files(args.old, args.new, args.output, auteur=args.auteur, date=date)

@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .. import dates
-from ..dates import FinDeTerme, Periode
-from ..identifiers import NATURES_ACTES, ActesId, parse_actes
+from ..rules import dates
+from ..rules.dates import FinDeTerme, Periode
+from ..rules.identifiers import NATURES_ACTES, ActesId, parse_actes
 from .base import Bloc, Cle, Duree, Modele, Redaction, Texte, blocs
 from .parties import Partie
 
@@ -266,7 +266,7 @@ class Accord(Redaction):
                              "renouvellements": []}
 
     def resume(self, doc: Any = None) -> list[tuple[str, str]]:
-        from ..fr import date_longue, duree
+        from ..rules.fr import date_longue, duree
 
         periode = self.periode
         rows = [

@@ -20,8 +20,8 @@ from typing import Any, Literal
 import pydantic
 from pydantic import Field
 
-from .. import dates
-from ..dates import Periode
+from ..rules import dates
+from ..rules.dates import Periode
 from .accord import Accord, Apport
 from .base import Bloc, Cle, Duree, Modele, Texte, blocs, today
 from .derive import DocumentDerive
@@ -198,7 +198,7 @@ class AvenantRenouvellement(DocumentDerive):
                    "suivent sans trou")
 
     def _signature_problems(self, accord: Accord, chaine: Chaine) -> Iterator[tuple[str, str]]:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         terme = chaine.terme
         signe = self.signature.date
@@ -394,7 +394,7 @@ class AvenantRenouvellement(DocumentDerive):
         return empreinte(_chaine(doc.accord, doc.dossier, self.numero).renouvellements)
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
-        from ..fr import date_longue, duree
+        from ..rules.fr import date_longue, duree
 
         accord: Accord = doc.accord
         chaine = _chaine(accord, doc.dossier, self.numero)
@@ -507,7 +507,7 @@ def _chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
 
 
 def _construire_chaine(accord: Accord, dossier: Any, avant_numero: int | None) -> Chaine:
-    from ..fr import date_longue
+    from ..rules.fr import date_longue
 
     terme = accord.periode
     chaine = Chaine(terme, [], [], appliquer(accord, []))

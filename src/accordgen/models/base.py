@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..dates import Unite
+from ..rules.dates import Unite
 
 # Control characters other than tab and LF (XML 1.0 cannot hold them; CR it can, but a
 # Word run has no carriage return: it is refused too), lone surrogates, and U+FFFE/U+FFFF.

@@ -90,7 +90,7 @@ class AccordConsolide(DocumentDerive):
         }
 
     def titre_document(self, accord: Accord, inclus: list[Renouvellement]) -> str:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         return f"Version consolidée au {date_longue(inclus[-1].signature)} – {accord.titre_effectif}"
 
@@ -107,7 +107,7 @@ class AccordConsolide(DocumentDerive):
         return rows
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         accord: Accord = doc.accord
         inclus = self.inclus(doc)

@@ -27,8 +27,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from .. import dates
-from ..identifiers import EMAIL
+from ..rules import dates
+from ..rules.identifiers import EMAIL
 from .accord import Accord, Axe
 from .avenant import empreinte, etat_accord
 from .base import Bloc, Cle, Modele, Texte, blocs
@@ -292,7 +292,7 @@ class ConventionSpecifique(DocumentDerive):
 
     # --- checks on the document alone ------------------------------------------------
     def problems(self) -> Iterator[tuple[str, str]]:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         if self.date_fin < self.date_debut:
             yield ("date_fin", f"fin ({date_longue(self.date_fin)}) antérieure au début "
@@ -339,7 +339,7 @@ class ConventionSpecifique(DocumentDerive):
         yield from self._terme_problems(doc, etat)
 
     def _axe_problems(self, etat: EtatAccord) -> Iterator[tuple[str, str]]:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         ouverts = " ; ".join(f"n° {n} « {a.titre} »" for n, a in sorted(etat.axes.items())
                              if n not in etat.clos)
@@ -409,7 +409,7 @@ class ConventionSpecifique(DocumentDerive):
                        "chaque convention spécifique porte un numéro distinct")
 
     def _terme_problems(self, doc: Any, etat: EtatAccord) -> Iterator[tuple[str, str]]:
-        from ..fr import date_longue
+        from ..rules.fr import date_longue
 
         accord: Accord = doc.accord
         initiale, terme = accord.periode, etat.terme
@@ -549,7 +549,7 @@ class ConventionSpecifique(DocumentDerive):
         return empreinte(self.etat(doc).renouvellements)
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
-        from ..fr import date_longue, montant
+        from ..rules.fr import date_longue, montant
 
         accord: Accord = doc.accord
         etat = self.etat(doc)
@@ -590,12 +590,12 @@ class ConventionSpecifique(DocumentDerive):
 
 
 def _date_simple(value: dt.date | None) -> str:
-    from ..fr import NBSP, date_longue
+    from ..rules.fr import NBSP, date_longue
 
     return date_longue(value).replace(NBSP, " ")
 
 
 def _entre(accord: Accord) -> str:
-    from ..fr import liste
+    from ..rules.fr import liste
 
     return liste(p.designation[:1].lower() + p.designation[1:] for p in accord.parties)

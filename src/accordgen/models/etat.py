@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..dates import Periode
+from ..rules.dates import Periode
 from .accord import Accord, Axe
 from .parties import Personne
 

@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .. import dates
-from ..dates import RegleDelai, Unite
-from ..identifiers import EMAIL, check_lrar_number, check_postal_address
+from ..rules import dates
+from ..rules.dates import RegleDelai, Unite
+from ..rules.identifiers import EMAIL, check_lrar_number, check_postal_address
 from .avenant import empreinte, etat_accord, renouvellements, terme_en_vigueur
 from .base import Bloc, Cle, Modele, Texte, blocs
 from .derive import DocumentDerive
@@ -421,7 +421,7 @@ class LettreResiliation(DocumentDerive):
         }
 
     def resume(self, doc: Any) -> list[tuple[str, str]]:
-        from ..fr import date_jour, date_longue, duree
+        from ..rules.fr import date_jour, date_longue, duree
 
         accord = doc.accord
         exp, dest = self.partie_expeditrice(accord), self.partie_destinataire(accord)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..identifiers import check_siren
+from ..rules.identifiers import check_siren
 from .base import Cle, Modele, Texte
 
 

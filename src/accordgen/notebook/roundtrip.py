@@ -30,8 +30,8 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from .errors import InputError
-from .yamlio import parse_yaml, read_yaml
+from ..errors import InputError
+from ..yamlio import parse_yaml, read_yaml
 
 # (mapping indent, sequence indent, dash offset): the layouts drafters' files use.
 _LAYOUTS = [(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 4, 0), (4, 2, 0)]

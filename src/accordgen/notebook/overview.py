@@ -18,10 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .dossier import Document, load
-from .errors import AccordgenError, InputError, ValidationError
-from .kinds import DOCUMENT_KINDS
-from .yamlio import read_yaml
+from ..dossier import Document, load
+from ..errors import AccordgenError, InputError, ValidationError
+from ..kinds import DOCUMENT_KINDS
+from ..yamlio import read_yaml
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -183,7 +183,7 @@ class Dossier:
         """The timeline's periods as a table, dates in words."""
         import pandas as pd
 
-        from .fr import date_longue
+        from ..rules.fr import date_longue
 
         rows = [{
             "Période": p.libelle + (" (scénario)" if p.hypothese else ""),

@@ -25,8 +25,8 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from .errors import TemplateError
-from .fr import FILTERS
+from ..errors import TemplateError
+from ..rules.fr import FILTERS
 
 HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"

@@ -10,8 +10,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .dossier import Document, load
-from .render import render
+from ..dossier import Document, load
+from ..render import render
 
 
 def charger(
@@ -55,7 +55,7 @@ def comparer(ancien: str | Path | bytes, nouveau: str | Path, sortie: str | Path
     ``<nom>-modifications.docx``), show what changed and how to review it; returns the path."""
     from IPython.display import HTML, display
 
-    from .redline import compare_files
+    from ..tools.redline import compare_files
 
     nouveau = Path(nouveau)
     sortie = Path(sortie) if sortie else nouveau.with_name(f"{nouveau.stem}-modifications.docx")
@@ -70,7 +70,7 @@ def comparer(ancien: str | Path | bytes, nouveau: str | Path, sortie: str | Path
 def comparer_a_l_accord(doc: Document, chemin: str | Path, auteur: str = "accordgen") -> Path:
     """The redline of a document generated from the accord's template (its consolidated
     version) against the accord as signed, regenerated from ``accord.yaml``."""
-    from .render import render_bytes
+    from ..render import render_bytes
 
     initial = render_bytes(load(doc.accord_path, "accord"))
     return comparer(initial, chemin, auteur=auteur)
@@ -118,7 +118,7 @@ _LIBELLES_DATES = {
 
 
 def _libelle_date(key: str) -> str:
-    from .formfields import libelle
+    from .fields import libelle
 
     return _LIBELLES_DATES.get(key) or libelle(key)
 
@@ -154,7 +154,7 @@ def dates_cles(doc: Document) -> Any:
     A computed date already listed is not repeated."""
     import pandas as pd
 
-    from .fr import date_jour
+    from ..rules.fr import date_jour
 
     accord = doc.accord
     rows: list[tuple[str, Any]] = []

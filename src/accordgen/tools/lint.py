@@ -26,9 +26,9 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from .errors import AccordgenError
-from .kinds import DOCUMENT_KINDS, ROOT, Kind
-from .template import ENV, TemplateFile, paragraph_text
+from ..errors import AccordgenError
+from ..kinds import DOCUMENT_KINDS, ROOT, Kind
+from ..render.template import ENV, TemplateFile, paragraph_text
 
 EXAMPLES_DIR = Path(os.environ.get("ACCORDGEN_EXAMPLES", ROOT / "examples"))
 
@@ -182,7 +182,7 @@ def _merge(values: Iterable[Any]) -> Any:
 
 
 def _example_files(kind: Kind) -> list[Path]:
-    from .yamlio import read_yaml
+    from ..yamlio import read_yaml
 
     found = []
     for path in sorted(EXAMPLES_DIR.rglob("*.y*ml")):
@@ -196,7 +196,7 @@ def _example_files(kind: Kind) -> list[Path]:
 
 def example_context(kind: Kind) -> dict[str, Any] | None:
     """The context of every valid example document of ``kind``, merged; ``None`` if none."""
-    from .dossier import load
+    from ..dossier import load
 
     contexts = []
     for path in _example_files(kind):

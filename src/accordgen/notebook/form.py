@@ -3,11 +3,11 @@
 ``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »; the form
 then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
 per part: parties, axes, clauses, signature...), with the French labels and help of the
-parameter model (:mod:`accordgen.formfields` builds the fields). Each change is checked at
+parameter model (:mod:`accordgen.notebook.fields` builds the fields). Each change is checked at
 once the way :func:`accordgen.dossier.load` checks a file — pydantic, the kind's
 ``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
 beside its field and in a summary at the top. « Enregistrer » writes the YAML back through
-:mod:`accordgen.roundtrip` (comments, key order and quoting kept; only changed values
+:mod:`accordgen.notebook.roundtrip` (comments, key order and quoting kept; only changed values
 rewritten) and writes nothing while anything is invalid. « Générer le document » saves,
 renders and shows the preview and the key dates.
 
@@ -22,10 +22,13 @@ from typing import Any
 import ipywidgets as W
 import pydantic
 
+from ..dossier import Document, load, resolve, validate_params
+from ..errors import AccordgenError, InputError, ValidationError
+from ..kinds import Kind, get_kind
+from ..render.output import write_atomic
+from ..yamlio import parse_yaml
 from . import roundtrip as rt
-from .dossier import Document, load, resolve, validate_params
-from .errors import AccordgenError, InputError, ValidationError
-from .formfields import (
+from .fields import (
     ROUGE,
     Editeur,
     Groupe,
@@ -36,9 +39,6 @@ from .formfields import (
     libelle,
     meme,
 )
-from .kinds import Kind, get_kind
-from .output import write_atomic
-from .yamlio import parse_yaml
 
 __all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "verifier"]
 
@@ -265,7 +265,7 @@ class Formulaire:
 
     def generer(self) -> Path | None:
         """Save, then render the DOCX and show its preview and key dates below the form."""
-        from . import notebook
+        from .. import notebook
 
         if not self.enregistrer():
             return None

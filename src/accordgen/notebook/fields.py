@@ -33,9 +33,9 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..errors import InputError
+from ..yamlio import parse_yaml
 from . import roundtrip as rt
-from .errors import InputError
-from .yamlio import parse_yaml
 
 if TYPE_CHECKING:
     from .form import Formulaire

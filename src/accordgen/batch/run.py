@@ -18,7 +18,7 @@ The flow of :func:`run_batch`:
    Every papermill run has its own private working directory; DOCX files are written
    atomically (complete under their final name, or absent). With ``pdf=True`` (``--pdf``),
    the worker that rendered DOCX files then converts them to PDF with LibreOffice
-   (``accordgen.pdf``: one LibreOffice run per document, or per group, with the worker's own
+   (``accordgen.tools.pdf``: one LibreOffice run per document, or per group, with the worker's own
    profile); an unchanged row whose PDF is missing gets its PDF only.
 3. The *manifest* (``manifeste.csv`` in the output folder) is rewritten atomically as rows
    finish, so a batch killed at any point leaves a manifest that matches the files on disk;
@@ -45,9 +45,9 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import AccordgenError, OutputError, RegisterError, ValidationError
-from .kinds import NOTEBOOKS_DIR, get_kind
-from .output import write_atomic
+from ..errors import AccordgenError, OutputError, RegisterError, ValidationError
+from ..kinds import NOTEBOOKS_DIR, get_kind
+from ..render.output import write_atomic
 from .register import Register, Row, canonical_path, override_values, read_register
 
 MANIFEST = "manifeste.csv"
@@ -220,8 +220,8 @@ def prepare(
 ) -> tuple[dict[int, Entry], list[dict[str, Any]]]:
     """Validate every row; returns the rows already settled (failed or skipped) and the
     jobs to run, in register order."""
-    from .dossier import load
-    from .render import inputs_hash
+    from ..dossier import load
+    from ..render import inputs_hash
 
     before = {e.sortie.casefold(): e for e in previous if e.sortie}
     claimed: dict[str, int] = {}
@@ -291,8 +291,8 @@ def convert_pdfs(out: Path, names: Sequence[str], docx_written: bool = True) -> 
     """Convert the DOCX files ``names`` of ``out`` to PDF beside them (LibreOffice runs of up to
     ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")`` or ``("", French
     message)``."""
-    from .errors import PdfError
-    from .pdf import convert_each
+    from ..errors import PdfError
+    from ..tools.pdf import convert_each
 
     def failure(exc: BaseException) -> str:
         detail = exc.message if isinstance(exc, PdfError) and exc.docx else failure_message(exc)
@@ -339,7 +339,7 @@ def _notebook_parameters(path: Path) -> set[str]:
 def run_document_job(job: dict[str, Any]) -> list[dict[str, Any]]:
     """``document`` mode: one papermill run of the row's kind notebook; the executed
     notebook is moved beside the DOCX (``<name>.ipynb``)."""
-    from .runner import run_notebook
+    from ..runner import run_notebook
 
     start = time.perf_counter()
     out = Path(job["output_dir"])
@@ -402,7 +402,7 @@ def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
     in one kernel; it appends one JSON line per row to the group's result file."""
     from papermill.exceptions import PapermillExecutionError
 
-    from .runner import execute
+    from ..runner import execute
 
     out = Path(job["output_dir"])
     record = job["notebook"]
@@ -458,8 +458,8 @@ def run_pdf_job(job: dict[str, Any]) -> list[dict[str, Any]]:
 def render_group_row(row: Mapping[str, Any], output_dir: Path) -> dict[str, Any]:
     """Render one row inside a group's kernel through ``accordgen.render`` (the one render
     path), writing the DOCX atomically."""
-    from .dossier import load
-    from .render import inputs_hash, render_bytes
+    from ..dossier import load
+    from ..render import inputs_hash, render_bytes
 
     start = time.perf_counter()
     try:
@@ -512,7 +512,7 @@ def _ignore_sigint() -> None:
 def _warm_up() -> None:
     """A job that does nothing: submitted first, it makes the pool start its worker processes
     (papermill already imported) while the register is being validated."""
-    from . import runner  # noqa: F401
+    from .. import runner  # noqa: F401
 
 
 class _Executor:
@@ -737,7 +737,7 @@ def run_batch(
     if executor not in EXECUTORS:
         raise AccordgenError(f"exécuteur inconnu : « {executor} » (attendu : {' ou '.join(EXECUTORS)})")
     if pdf and not scheduler:
-        from .pdf import require_soffice
+        from ..tools.pdf import require_soffice
 
         require_soffice()
     started = time.perf_counter()

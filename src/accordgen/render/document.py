@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .dossier import Document
+from ..dossier import Document
 from .output import build_zip, write_atomic
 from .template import load_template
 

@@ -11,7 +11,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .kinds import DOCUMENT_KINDS, get_kind
+from ..kinds import DOCUMENT_KINDS, get_kind
 
 
 def _type_name(tp: Any) -> str:

@@ -28,9 +28,9 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .errors import AccordgenError, PdfError
-from .output import write_atomic
-from .tempdirs import process_tempdir
+from ..errors import AccordgenError, PdfError
+from ..render.output import write_atomic
+from ..tempdirs import process_tempdir
 
 ENV_VAR = "ACCORDGEN_SOFFICE"
 NAMES = ("soffice", "libreoffice")

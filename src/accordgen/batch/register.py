@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, RegisterError
-from .yamlio import parse_yaml
+from ..errors import InputError, RegisterError
+from ..yamlio import parse_yaml
 
 REQUIRED = ("type", "fichier")
 OUTPUT = "sortie"
@@ -254,7 +254,7 @@ def _plain(value: Any) -> bool:
 def override_values(row: Row, yaml_file: Path | str) -> dict[str, Any]:
     """The row's overrides as parameter values; a cell that is not readable YAML is a
     ValidationError naming the column."""
-    from .errors import ValidationError
+    from ..errors import ValidationError
 
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []

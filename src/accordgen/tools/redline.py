@@ -46,8 +46,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError
-from .output import build_zip, write_atomic
+from ..errors import InputError
+from ..render.output import build_zip, write_atomic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

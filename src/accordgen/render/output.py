@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 

@@ -1,0 +1,19 @@
+"""What the notebooks call (``from accordgen import notebook as nb``): load with a summary,
+render, preview, key dates, the form, redlines."""
+
+from __future__ import annotations
+
+from .api import (
+    apercu,
+    charger,
+    chemin_sortie,
+    comparer,
+    comparer_a_l_accord,
+    dates_cles,
+    formulaire,
+    generer,
+    resume,
+)
+
+__all__ = ["apercu", "charger", "chemin_sortie", "comparer", "comparer_a_l_accord", "dates_cles",
+           "formulaire", "generer", "resume"]

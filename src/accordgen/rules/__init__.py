@@ -1,0 +1,1 @@
+"""Pure rules, no I/O: dates and deadlines, identifiers, French formatting."""
