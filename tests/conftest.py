@@ -84,3 +84,37 @@ def check_golden(name: str, text: str) -> None:
     assert path.exists(), f"texte de référence absent : {path} (ACCORDGEN_UPDATE_GOLDEN=1 pour le créer)"
     expected = path.read_text(encoding="utf-8").rstrip("\n")
     assert text == expected, f"le texte généré diffère de {path}"
+
+
+def use_templates(monkeypatch, folder: Path) -> None:
+    """Templates in ``folder`` override the packaged ones (as a workspace's do)."""
+    import accordgen.resources as resources
+
+    packaged = resources.template_path
+
+    def lookup(name, workspace=None):
+        return folder / name if (folder / name).is_file() else packaged(name, workspace)
+
+    monkeypatch.setattr(resources, "template_path", lookup)
+
+
+def use_notebooks(monkeypatch, folder: Path) -> None:
+    """Notebooks in ``folder`` override the packaged ones (as a workspace's do)."""
+    import accordgen.resources as resources
+
+    packaged = resources.notebook_path
+
+    def lookup(name, workspace=None):
+        return folder / name if (folder / name).is_file() else packaged(name, workspace)
+
+    monkeypatch.setattr(resources, "notebook_path", lookup)
+
+
+def copy_signed(name: str, dest: Path) -> Path:
+    """Copy an example file; an amendment is marked final (``statut: definitif``), so that,
+    dated, it counts as signed (the example's amendment n° 1 is still a draft)."""
+    text = (EXAMPLE / name).read_text(encoding="utf-8")
+    if "type: avenant-renouvellement" in text:
+        text = text.replace("\nstatut: projet\n", "\nstatut: definitif\n", 1)
+    dest.write_text(text, encoding="utf-8")
+    return dest

@@ -13,8 +13,7 @@ import pytest
 
 import accordgen
 from accordgen.demo import dossier_documents
-from accordgen.dossier import Dossier
-from accordgen.models.avenant import renouvellements, terme_en_vigueur
+from accordgen.dossier import load
 from accordgen.rules import dates
 from accordgen.rules.dates import Periode
 from accordgen.runner import NotebookError, run_notebook
@@ -37,16 +36,22 @@ def example_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def signed(text: str) -> str:
+    """An amendment's YAML marked final: with its date, it counts as signed."""
+    assert "\nstatut: projet\n" in text
+    return text.replace("\nstatut: projet\n", "\nstatut: definitif\n", 1)
+
+
 def dossier(tmp_path: Path, *, accord: tuple[str, str] | None = None, avenant_1: bool = True) -> Path:
-    """A copy of the example dossier in ``tmp_path`` (accord.yaml, optionally avenant-1.yaml),
-    the accord optionally edited (old, new)."""
+    """A copy of the example dossier in ``tmp_path`` (accord.yaml, optionally avenant-1.yaml
+    marked final, so signed on its date), the accord optionally edited (old, new)."""
     text = (EXAMPLE / "accord.yaml").read_text(encoding="utf-8")
     if accord:
         assert accord[0] in text, accord[0]
         text = text.replace(accord[0], accord[1], 1)
     (tmp_path / "accord.yaml").write_text(text, encoding="utf-8")
     if avenant_1:
-        shutil.copy(AVENANT_1, tmp_path / "avenant-1.yaml")
+        write(tmp_path, "avenant-1.yaml", signed(AVENANT_1.read_text(encoding="utf-8")))
     return tmp_path
 
 
@@ -57,8 +62,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def variant(folder: Path, name: str, *edits: tuple[str, str]) -> Path:
-    """The example avenant-1.yaml with textual edits, written as ``folder/name``."""
-    text = AVENANT_1.read_text(encoding="utf-8")
+    """The example avenant-1.yaml marked final, with textual edits, written as ``folder/name``."""
+    text = signed(AVENANT_1.read_text(encoding="utf-8"))
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -68,6 +73,7 @@ def variant(folder: Path, name: str, *edits: tuple[str, str]) -> Path:
 AVENANT_2 = """\
 type: avenant-renouvellement
 accord: accord.yaml
+statut: definitif
 numero: 2
 deliberation:
   organe: Conseil départemental
@@ -152,11 +158,20 @@ def test_rendering_is_deterministic() -> None:
 # --- term in force and the chain of renewals ---------------------------------------------
 
 def test_terme_en_vigueur_of_the_example_dossier() -> None:
+    """The example's amendment n° 1 is a draft: it does not count until it is final and dated."""
     doc = accordgen.load(AVENANT_1)
-    dossier_ = Dossier(doc.accord_path)
-    assert terme_en_vigueur(doc.accord, dossier_, avant_numero=1) == Periode(d("2022-07-01"), d("2027-06-30"))
-    assert terme_en_vigueur(doc.accord, dossier_) == Periode(d("2027-07-01"), d("2032-06-30"))
-    assert [r.numero for r in renouvellements(doc.accord, dossier_)] == [1]
+    assert doc.dossier.chain(1).terme == Periode(d("2022-07-01"), d("2027-06-30"))
+    assert doc.dossier.term == Periode(d("2022-07-01"), d("2027-06-30"))
+    assert doc.dossier.chain().renouvellements == []
+    (ecarte,) = doc.dossier.chain().ecartes
+    assert not ecarte.signe and "projet, pas encore signé (signature prévue le 16\u00a0juin 2027)" in ecarte.raison
+
+
+def test_terme_en_vigueur_once_the_amendment_is_signed(tmp_path: Path) -> None:
+    doc = load(dossier(tmp_path) / "avenant-1.yaml")
+    assert doc.dossier.chain(1).terme == Periode(d("2022-07-01"), d("2027-06-30"))
+    assert doc.dossier.term == Periode(d("2027-07-01"), d("2032-06-30"))
+    assert [r.numero for r in doc.dossier.chain().renouvellements] == [1]
 
 
 def test_second_renewal_follows_the_first(tmp_path: Path) -> None:
@@ -174,7 +189,7 @@ def test_second_renewal_follows_the_first(tmp_path: Path) -> None:
     assert "représentée par Madame Claire DUMONT" in text
     assert "THOUVENY" not in text and "Représentants" not in text
     assert "Article 3 – Autres stipulations" in text and "Article 4 – Entrée en vigueur" in text
-    assert terme_en_vigueur(doc.accord, doc.dossier) == Periode(d("2032-07-01"), d("2035-06-30"))
+    assert doc.dossier.term == Periode(d("2032-07-01"), d("2035-06-30"))
     # the first amendment can still be regenerated once the second exists
     first = accordgen.load(folder / "avenant-1.yaml")
     assert "du 1er juillet 2027 au 30 juin 2032 inclus" in document_text(accordgen.render_bytes(first))
@@ -223,13 +238,13 @@ def test_blank_signature_date_leaves_the_place_and_checks_today(
 ) -> None:
     folder = dossier(tmp_path, avenant_1=False)
     path = variant(folder, "avenant-1.yaml", ("  date: 2027-06-16\n", ""))
-    monkeypatch.setattr("accordgen.models.avenant.today", lambda: d("2027-06-30"))
+    monkeypatch.setattr("accordgen.kinds.avenant.today", lambda: d("2027-06-30"))
     doc = accordgen.load(path)
     text = document_text(accordgen.render_bytes(doc))
     assert "Fait à Melun, le ………………………, en deux exemplaires originaux." in text
     assert ("Signature", "Melun, date laissée en blanc (à signer au plus tard le 30 juin 2027)") in [
-        (k, v.replace("\u00a0", " ")) for k, v in doc.params.resume(doc)]
-    monkeypatch.setattr("accordgen.models.avenant.today", lambda: d("2027-07-01"))
+        (k, v.replace("\u00a0", " ")) for k, v in doc.summary()]
+    monkeypatch.setattr("accordgen.kinds.avenant.today", lambda: d("2027-07-01"))
     with pytest.raises(accordgen.DossierError) as err:
         accordgen.load(path)
     field, message = err.value.problems[0]
@@ -277,7 +292,7 @@ signature:"""
 
 def test_axes_added_closed_and_renamed(tmp_path: Path) -> None:
     folder = dossier(tmp_path, avenant_1=False)
-    text = AVENANT_1.read_text(encoding="utf-8")
+    text = signed(AVENANT_1.read_text(encoding="utf-8"))
     edited = text[:text.index("modifications:")] + ADD_AND_CLOSE + text[text.index("signature:") + 10:]
     path = write(folder, "avenant-1.yaml", edited)
     out = document_text(accordgen.render_bytes(accordgen.load(path)))

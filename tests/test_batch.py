@@ -23,7 +23,7 @@ from accordgen.batch.run import COLUMNS, MANIFEST, Entry, read_manifest, run_doc
 from accordgen.demo import dossier_documents
 from accordgen.tools.text import document_text
 
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, ROOT, run_cli, use_notebooks
 
 pytestmark = pytest.mark.slow
 ACCORD = EXAMPLE / "accord.yaml"
@@ -302,14 +302,13 @@ def test_notebook_without_overrides_parameter_fails_the_row(tmp_path: Path, monk
     them (per-document mode)."""
     import nbformat
 
-    import accordgen.kinds
 
     nb = nbformat.read(ROOT / "notebooks" / "accord.ipynb", as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = "\n".join(line for line in cell.source.splitlines() if "overrides" not in line)
     nbformat.write(nb, tmp_path / "accord.ipynb")
-    monkeypatch.setattr(accordgen.kinds, "NOTEBOOKS_DIR", tmp_path)
+    use_notebooks(monkeypatch, tmp_path)
     job = {"ligne": 2, "type": "accord", "fichier": "a.yaml", "chemin": str(ACCORD), "sortie": "a.docx",
            "overrides": {"signature.lieu": "Meaux"}, "empreinte": "", "output_dir": str(tmp_path / "out"),
            "workdir": str(tmp_path / "w")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 import accordgen
 from accordgen.tools.text import document_text
 
-from conftest import EXAMPLE, check_golden, golden_text, run_cli
+from conftest import EXAMPLE, check_golden, copy_signed, golden_text, run_cli
 
 CONSOLIDEE = EXAMPLE / "version-consolidee.yaml"
 
@@ -53,7 +52,7 @@ signature:
 def dossier(tmp_path: Path, *extra: tuple[str, str]) -> Path:
     """A copy of the example dossier (accord, avenant 1, consolidated version) plus files."""
     for name in ("accord.yaml", "avenant-1.yaml", "version-consolidee.yaml"):
-        shutil.copy(EXAMPLE / name, tmp_path / name)
+        copy_signed(name, tmp_path / name)
     for name, text in extra:
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path / "version-consolidee.yaml"

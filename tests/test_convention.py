@@ -16,7 +16,7 @@ from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import document_text, normalise
 from accordgen.yamlio import read_yaml
 
-from conftest import DATA, EXAMPLE, check_golden, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, check_golden, copy_signed, pdf_text, run_cli, to_pdf
 
 BAD = DATA / "convention"
 KIND = "convention-specifique"
@@ -57,7 +57,7 @@ def dossier(tmp_path: Path, *copies: str) -> Path:
     """A copy of the example accord in ``tmp_path``, with copies of some example files."""
     shutil.copy(EXAMPLE / "accord.yaml", tmp_path / "accord.yaml")
     for name in copies:
-        shutil.copy(EXAMPLE / name, tmp_path / name)
+        copy_signed(name, tmp_path / name)
     return tmp_path
 
 
@@ -332,7 +332,7 @@ def test_the_examples_ignore_a_later_renewal(texts: dict[int, str]) -> None:
 def test_axis_closed_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
-        "type: avenant-renouvellement\naccord: accord.yaml\nnumero: 1\n"
+        "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
         "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
         "modifications:\n  - action: clore\n    axe: 6\n"
         "signature: {lieu: Melun, date: 2027-06-16}\n", encoding="utf-8")
@@ -375,7 +375,7 @@ def test_the_accord_signature_day_is_a_valid_start(tmp_path: Path) -> None:
 def test_axis_added_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
-        "type: avenant-renouvellement\naccord: accord.yaml\nnumero: 1\n"
+        "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
         "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
         "modifications:\n  - action: ajouter\n    axe: 7\n    titre: Santé numérique\n"
         "    contexte: [La télémédecine progresse dans les territoires ruraux.]\n"

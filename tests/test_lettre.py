@@ -8,12 +8,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 import accordgen
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import document_text, normalise
+from accordgen.yamlio import read_yaml
 
-from conftest import DATA, EXAMPLE, check_golden, golden_text, pdf_pages, pdf_text, run_cli, to_pdf
+from conftest import (
+    DATA,
+    EXAMPLE,
+    check_golden,
+    copy_signed,
+    golden_text,
+    pdf_pages,
+    pdf_text,
+    run_cli,
+    to_pdf,
+)
 
 SCENARIO = EXAMPLE / "scenarios" / "lettre-resiliation-2023.yaml"
 LETTRES = DATA / "lettre"
@@ -42,15 +54,16 @@ def dossier(tmp_path: Path, letter: Path | str = SCENARIO, *, accord: str | None
 
 
 def convention(folder: Path, numero: int, axe: int, objet: str, debut: str, fin: str,
-               signature: str | None = None) -> None:
-    """A specific convention as its own kind stores it (only the fields the letter reads)."""
-    lines = [
-        "type: convention-specifique", "accord: accord.yaml", f"numero: {numero}", f"axe: {axe}",
-        f"objet: {objet}", f"date_debut: {debut}", f"date_fin: {fin}",
-    ]
-    if signature:
-        lines.append(f"date_signature: {signature}")
-    (folder / f"convention-{numero}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+               signature: str | None = None, *, statut: str | None = None) -> None:
+    """A valid specific convention (the example's n° 1 with these values): final and signed on
+    ``signature`` (its délibération taken that day), or a draft without a date."""
+    data = read_yaml(EXAMPLE / "convention-1.yaml")
+    data.update(numero=numero, axe=axe, objet=objet, date_debut=debut, date_fin=fin,
+                statut=statut or ("definitif" if signature else "projet"))
+    data["date_signature"] = signature
+    data["deliberations"]["departement"]["date"] = signature or "2022-07-01"
+    (folder / f"convention-{numero}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                      encoding="utf-8")
 
 
 # --- the example: golden text and the dates it states ----------------------------------
@@ -151,7 +164,7 @@ def with_conventions(tmp_path: Path) -> Path:
     convention(tmp_path, 4, 4, "Visite en réalité augmentée du château de Blandy",
                "2022-11-01", "2023-10-31", "2022-10-20")            # runs past the effective date
     convention(tmp_path, 2, 2, "Ateliers d'inclusion numérique",
-               "2023-01-09", "2023-03-10")                          # ends during the notice
+               "2023-01-09", "2023-03-10", "2023-01-05")            # ends during the notice
     convention(tmp_path, 6, 6, "Visites des laboratoires d'innovation",
                "2023-04-01", "2023-12-31", "2023-02-27")            # starts after the letter
     return src
@@ -166,7 +179,7 @@ def test_conventions_in_progress_end_with_the_accord(with_conventions: Path, tmp
         "la présente lettre prendront fin avec lui, à l'expiration du samedi 18 mars 2023, ou à leur "
         "propre terme s'il est antérieur :")
     assert lines[intro + 1:intro + 4] == [
-        "la convention spécifique n° 2 relative à « Ateliers d'inclusion numérique » (axe n° 2 « Formation "
+        "la convention spécifique n° 2 du 5 janvier 2023 relative à « Ateliers d'inclusion numérique » (axe n° 2 « Formation "
         "dans le domaine social et inclusion »), conclue jusqu'au 10 mars 2023 : fin à son terme, le "
         "10 mars 2023 ;",
         "la convention spécifique n° 4 du 20 octobre 2022 relative à « Visite en réalité augmentée du "
@@ -194,7 +207,7 @@ def test_conventions_can_run_to_their_own_term(with_conventions: Path, tmp_path:
 def test_a_convention_names_its_axis_as_renewals_left_it(tmp_path: Path) -> None:
     """Axis 5 renamed by avenant n° 1 (June 2027): a letter sent in 2028 names it so."""
     src = dossier(tmp_path, replace=(("date_envoi: 2023-03-03", "date_envoi: 2028-03-01"),))
-    avenant = (EXAMPLE / "avenant-1.yaml").read_text(encoding="utf-8")
+    avenant = copy_signed("avenant-1.yaml", tmp_path / "avenant-1.yaml").read_text(encoding="utf-8")
     old = "  - action: remplacer\n    axe: 5\n"
     assert old in avenant
     (tmp_path / "avenant-1.yaml").write_text(
@@ -206,7 +219,7 @@ def test_a_convention_names_its_axis_as_renewals_left_it(tmp_path: Path) -> None
 
 def test_no_convention_in_progress_is_said(tmp_path: Path) -> None:
     src = dossier(tmp_path)
-    convention(tmp_path, 1, 1, "Sensibilisation", "2022-09-15", "2023-02-28")
+    convention(tmp_path, 1, 1, "Sensibilisation", "2022-09-15", "2023-02-28", "2022-09-12")
     text = text_of(src, tmp_path)
     assert ("Aucune convention spécifique conclue pour la mise en œuvre de l'accord n'est en cours à la "
             "date de la présente lettre.") in text
@@ -214,12 +227,12 @@ def test_no_convention_in_progress_is_said(tmp_path: Path) -> None:
 
 def test_unreadable_convention_is_reported_not_skipped(tmp_path: Path) -> None:
     src = dossier(tmp_path)
-    convention(tmp_path, 3, 3, "Filière de réemploi", "2022-10-01", "2023-31-12")
+    convention(tmp_path, 3, 3, "Filière de réemploi", "2022-10-01", "2023-31-12", "2022-09-26")
     out = tmp_path / "out.docx"
     proc = run_cli("render", "lettre-resiliation", src, "-o", out)
     assert proc.returncode == 2
-    assert "sort_conventions : convention spécifique convention-3.yaml illisible" in proc.stderr
-    assert "date_fin : date invalide « 2023-31-12 »" in proc.stderr
+    assert "sort_conventions : convention spécifique convention-3.yaml invalide" in proc.stderr
+    assert "date_fin : date invalide ou impossible" in proc.stderr and "« 2023-31-12 »" in proc.stderr
     assert not out.exists()
 
 
@@ -252,7 +265,7 @@ def test_article_12_4_states_the_facts(tmp_path: Path) -> None:
 
 def test_letter_after_a_renewal_uses_the_renewed_term_and_representative(tmp_path: Path) -> None:
     src = dossier(tmp_path, replace=(("date_envoi: 2023-03-03", "date_envoi: 2028-09-05"),))
-    shutil.copy(EXAMPLE / "avenant-1.yaml", tmp_path / "avenant-1.yaml")
+    copy_signed("avenant-1.yaml", tmp_path / "avenant-1.yaml")
     text = text_of(src, tmp_path)
     assert "Madame Claire DUMONT" in text.splitlines()  # Orange's representative since avenant n° 1
     assert "THOUVENY" not in text
@@ -263,7 +276,7 @@ def test_letter_after_a_renewal_uses_the_renewed_term_and_representative(tmp_pat
 
 def test_renewal_signed_after_the_letter_is_not_mentioned(tmp_path: Path) -> None:
     src = dossier(tmp_path)
-    shutil.copy(EXAMPLE / "avenant-1.yaml", tmp_path / "avenant-1.yaml")
+    copy_signed("avenant-1.yaml", tmp_path / "avenant-1.yaml")
     text = text_of(src, tmp_path)
     assert "Avenant" not in text and "THOUVENY" in text
 
@@ -430,6 +443,30 @@ def test_notebook_with_invalid_letter_fails_with_the_message(tmp_path: Path) -> 
 
 
 def test_model_dates_come_from_the_date_rules() -> None:
+    from accordgen.kinds.lettre import date_effet, fin_confidentialite
+
     doc = accordgen.load(SCENARIO)
-    assert doc.params.date_effet(doc.accord) == date(2023, 3, 18)
-    assert doc.params.fin_confidentialite(doc.accord) == date(2028, 3, 18)
+    assert date_effet(doc.params, doc.accord) == date(2023, 3, 18)
+    assert fin_confidentialite(doc.params, doc.accord) == date(2028, 3, 18)
+
+
+def test_point_01_a_letter_lists_only_conventions_signed_on_its_sending_date(tmp_path: Path) -> None:
+    """Issue 16, point 1: an unsigned draft, a final text not dated yet and a convention signed
+    after the letter are not « conclues … en cours »: the letter leaves them out, and `check`
+    says which ones it left out."""
+    src = dossier(tmp_path)
+    convention(tmp_path, 4, 4, "Visite en réalité augmentée", "2022-11-01", "2023-10-31", "2022-10-20")
+    convention(tmp_path, 2, 2, "Ateliers d'inclusion numérique", "2023-01-09", "2023-06-30")  # draft
+    convention(tmp_path, 3, 3, "Filière de réemploi", "2023-01-09", "2023-06-30",
+               statut="definitif")  # final text, no signature date
+    convention(tmp_path, 6, 6, "Visites des laboratoires", "2025-04-01", "2025-12-31",
+               "2025-03-01")  # signed two years after the letter
+    text = " ".join(text_of(src, tmp_path).split())
+    assert "la convention spécifique n° 4 du 20 octobre 2022" in text
+    for n in (2, 3, 6):
+        assert f"convention spécifique n° {n} " not in text
+    proc = run_cli("check", "lettre-resiliation", src)
+    assert proc.returncode == 0, proc.stderr
+    out = normalise(proc.stdout)
+    assert "Non mentionnées (non signées à la date d'envoi) : convention-2.yaml, convention-3.yaml, convention-6.yaml" in out
+    assert "Attention : sort_conventions : conventions du dossier non signées à la date d'envoi" in out

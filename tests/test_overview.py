@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from accordgen import load, render
-from accordgen.notebook.overview import Dossier
+from accordgen.notebook.overview import Overview as Dossier
 
 from conftest import EXAMPLE, ROOT
 

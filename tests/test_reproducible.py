@@ -35,7 +35,7 @@ from examples_support import (
     printed_values,
 )
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, use_templates
 
 KINDS = kinds_with_example()
 
@@ -128,7 +128,7 @@ def test_a_change_in_the_template_changes_the_hash(tmp_path: Path, monkeypatch: 
     template = docx.Document(str(DOCUMENT_KINDS["accord"].template_path))
     template.add_paragraph("Paraphe : ____")
     template.save(str(tmp_path / "accord.docx"))
-    monkeypatch.setattr(accordgen.kinds, "TEMPLATES_DIR", tmp_path)
+    use_templates(monkeypatch, tmp_path)
     assert inputs_hash(doc) != before
 
 

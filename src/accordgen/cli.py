@@ -48,8 +48,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     doc = load(args.file, args.kind)
     print(f"{args.file} : {doc.kind.label} valide")
-    for label, value in doc.params.resume(doc):  # type: ignore[attr-defined]
+    for label, value in doc.summary():
         print(f"  {label} : {value}")
+    for line in doc.warnings():
+        print(f"  Attention : {line}")
     return EXIT_OK
 
 

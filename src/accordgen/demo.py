@@ -8,17 +8,19 @@ from pathlib import Path
 from .errors import AccordgenError
 from .kinds import get_kind
 from .runner import run_notebook
-from .yamlio import read_yaml
 
 
 def dossier_documents(folder: Path) -> list[tuple[str, Path]]:
-    """(kind, file) of every YAML document under ``folder``: the accord first, then by path."""
-    found = []
-    for path in sorted(folder.rglob("*.y*ml")):
-        raw = read_yaml(path)
-        kind = raw.get("type")
-        if isinstance(kind, str):
-            found.append((kind, path))
+    """(kind, file) of every YAML document under ``folder``: the accord first, then by path.
+    A file that cannot be read stops the demo with its French message."""
+    from .dossier import Loader
+    from .errors import InputError
+
+    entries = Loader().entries(folder)
+    for e in entries:
+        if e.error is not None:
+            raise InputError(e.path, e.error)
+    found = [(e.kind, e.path) for e in entries]
     return sorted(found, key=lambda kp: (kp[0] != "accord", str(kp[1])))
 
 

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from ..rules import dates
 from ..rules.dates import FinDeTerme, Periode
-from ..rules.identifiers import NATURES_ACTES, ActesId, parse_actes
+from ..rules.identifiers import ActesId, parse_actes
 from .base import Bloc, Cle, Duree, Modele, Redaction, Texte, blocs
 from .parties import Partie
 
@@ -210,48 +210,6 @@ class Accord(Redaction):
         noms = [p.denomination.upper() for p in self.parties]
         return "ACCORD DE COOPÉRATION ENTRE " + ", ".join(noms[:-1]) + " ET " + noms[-1]
 
-    def vue(self) -> dict[str, Any]:
-        """The accord as every template sees it (``accord.*`` in derived documents)."""
-        parties = [p.vue() for p in self.parties]
-        by_key = {p["cle"]: p for p in parties}
-        order = self.signature.signataires or [p.cle for p in self.parties]
-        periode = self.periode
-        actes = None
-        if self.actes:
-            acte = self.actes.parsed
-            actes = self.actes.model_dump(mode="python") | {
-                "date_acte": acte.date_acte,
-                "nature": acte.nature,
-                "nature_libelle": NATURES_ACTES[acte.nature],
-            }
-        return {
-            "titre": self.titre_effectif,
-            "actes": actes,
-            "parties": parties,
-            "noms_parties": [p["nom_texte"] for p in parties],
-            "preambule": blocs(self.preambule),
-            "thematiques_introduction": self.thematiques_introduction,
-            "thematiques": self.thematiques,
-            "preambule_conclusion": blocs(self.preambule_conclusion),
-            "axes": [
-                a.vue() | {"apports": [
-                    {"partie": by_key[x.partie], "texte": blocs(x.texte)} for x in a.apports]}
-                for a in self.axes
-            ],
-            "clauses": self.clauses.model_dump(mode="python"),
-            "signature": self.signature.model_dump(mode="python") | {
-                "exemplaires": self.signature.exemplaires or len(self.parties),
-                "signataires": [by_key[k] for k in order],
-            },
-            "date_signature": self.signature.date,
-            "debut": periode.debut if periode else None,
-            "fin": periode.fin if periode else None,
-            "deliberations": [
-                {"partie": p, "deliberation": p["deliberation"]}
-                for p in parties if p["deliberation"]
-            ],
-        }
-
     @property
     def fin_confidentialite(self) -> dt.date | None:
         """Last day covered by the confidentiality obligation, if the accord runs its term."""
@@ -260,35 +218,3 @@ class Accord(Redaction):
             return None
         s = self.clauses.confidentialite_survie
         return dates.survival_end(periode.fin, s.valeur, s.unite)
-
-    def context(self, doc: Any = None) -> dict[str, Any]:
-        return self.vue() | {"titre_document": self.titre_effectif, "consolidation": None,
-                             "renouvellements": []}
-
-    def resume(self, doc: Any = None) -> list[tuple[str, str]]:
-        from ..rules.fr import date_longue, duree
-
-        periode = self.periode
-        rows = [
-            ("Titre", self.titre_effectif),
-            ("Parties", " ; ".join(
-                f"{p.denomination} ({p.representant.civilite} {p.representant.nom_complet}, "
-                f"{p.representant.qualite})" for p in self.parties)),
-            ("Axes", " ; ".join(f"n° {a.numero} {a.titre}" for a in self.axes)),
-            ("Signature", f"{self.signature.lieu}, "
-             + (date_longue(self.signature.date) if self.signature.date else "date laissée en blanc")),
-            ("Durée", duree(self.clauses.duree)),
-        ]
-        if periode:
-            rows.append(("Période", f"du {date_longue(periode.debut)} au {date_longue(periode.fin)} inclus"))
-            rows.append(("Confidentialité jusqu'au", date_longue(self.fin_confidentialite)))
-        rows += [
-            ("Préavis de résiliation", duree(self.clauses.preavis_resiliation)),
-            ("Réponse à une demande de communication", duree(self.clauses.delai_reponse_communication)),
-            ("Règlement amiable", duree(self.clauses.delai_reglement_amiable)),
-            ("Juridiction", self.clauses.juridiction),
-        ]
-        return rows
-
-    def dossier_problems(self, dossier: Any) -> Iterator[tuple[str, str]]:
-        return iter(())

@@ -32,7 +32,7 @@ def resume(doc: Document) -> Any:
     """A two-column table (pandas) of what a drafter checks before generating."""
     import pandas as pd
 
-    rows = doc.params.resume(doc)  # type: ignore[attr-defined]
+    rows = doc.summary()
     table = pd.DataFrame(rows, columns=["Élément", "Valeur"]).set_index("Élément")
     return table
 
@@ -98,85 +98,16 @@ def apercu(docx_path: str | Path) -> Any:
 
 # --- key dates, form ------------------------------------------------------------------------
 
-_LIBELLES_DATES = {
-    "date_envoi": "Envoi de la lettre (cachet de la poste)",
-    "date_effet": "Prise d'effet de la résiliation (fin du préavis)",
-    "fin_en_vigueur": "Dernier jour en vigueur de l'accord (sans résiliation)",
-    "fin_confidentialite": "Fin de l'obligation de confidentialité (survie)",
-    "nouvelle_periode": "Nouvelle période",
-    "terme": "Terme en vigueur avant ce document",
-    "periode_initiale": "Période initiale de l'accord",
-    "terme_accord": "Dernier jour en vigueur de l'accord",
-    "date_signature": "Signature",
-    "date_debut": "Premier jour en vigueur",
-    "date_fin": "Dernier jour en vigueur",
-    "signature": "Signature",
-    "debut": "début",
-    "fin": "fin",
-    "date": "date",
-}
-
-
-def _libelle_date(key: str) -> str:
-    from .fields import libelle
-
-    return _LIBELLES_DATES.get(key) or libelle(key)
-
-
-_DATES_DU_DOCUMENT = {"date_signature", "date_debut", "date_fin", "signature"}
-
-
-def _dates_contexte(context: dict[str, Any], document: str) -> list[tuple[str, Any]]:
-    """(label, date) for the dates at the top of a context, and inside its small dicts
-    (``{"debut": ..., "fin": ...}``, ``{"date": ...}``); lists are left out. The document's
-    own dates (signature, first and last day) are prefixed with ``document``."""
-    from datetime import date
-
-    out: list[tuple[str, Any]] = []
-    for key, value in context.items():
-        if key in ("accord", "date_document", "titre_document", "statut"):
-            continue
-        label = _libelle_date(key)
-        if key in _DATES_DU_DOCUMENT:
-            label = f"{document} : {label[:1].lower()}{label[1:]}"
-        if isinstance(value, date):
-            out.append((label, value))
-        elif isinstance(value, dict):
-            for sub, inner in value.items():
-                if isinstance(inner, date):
-                    out.append((label if sub == "date" else f"{label} : {_libelle_date(sub)}", inner))
-    return out
-
 
 def dates_cles(doc: Document) -> Any:
-    """The key dates of a document, in order: the accord's signature, term and survival of
-    confidentiality, then the dates the document computes (new period, notice, effect...).
-    A computed date already listed is not repeated."""
+    """The key dates of a document, in date order: the accord's signature and term, then the
+    dates the document states or computes (new period, notice, effect, survival...)."""
     import pandas as pd
 
     from ..rules.fr import date_jour
 
-    accord = doc.accord
-    rows: list[tuple[str, Any]] = []
-    if accord.signature.date:
-        rows.append(("Accord : signature", accord.signature.date))
-    periode = accord.periode
-    if periode:
-        rows.append(("Accord : premier jour en vigueur", periode.debut))
-        rows.append(("Accord : dernier jour en vigueur (terme initial)", periode.fin))
-        if doc.params is accord:
-            rows.append((_LIBELLES_DATES["fin_confidentialite"], accord.fin_confidentialite))
-    propres = getattr(doc.params, "dates_cles", None)
-    if propres is not None:  # a kind that lists its own key dates
-        rows += propres(doc)
-    elif doc.params is not accord:
-        known = {d for _, d in rows}
-        for label, d in _dates_contexte(doc.context(), doc.kind.label):
-            if d not in known or label.startswith(doc.kind.label):
-                rows.append((label, d))
-                known.add(d)
-    rows.sort(key=lambda r: r[1])
-    table = pd.DataFrame([(label, date_jour(d)) for label, d in rows], columns=["Élément", "Date"])
+    rows = sorted(doc.key_dates(), key=lambda k: k.date)
+    table = pd.DataFrame([(k.label, date_jour(k.date)) for k in rows], columns=["Élément", "Date"])
     if table.empty:
         table = pd.DataFrame([("Dates", "aucune date connue (signature laissée en blanc)")],
                              columns=["Élément", "Date"])

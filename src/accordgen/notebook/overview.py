@@ -1,27 +1,24 @@
 """A dossier at a glance: every document with its status, and a timeline of what is in force.
 
-``Dossier(folder, output_dir)`` finds every YAML file (recursively) that declares a ``type``,
-loads each one the way ``load`` does, and tells whether its DOCX exists in ``output_dir``.
-The timeline draws the accord's term, its renewals, each specific convention's term and any
-termination letter's notice (and the confidentiality that survives it). Periods are read from
-each document's context by name (``date_debut``/``date_fin``, ``nouvelle_periode``,
-``date_envoi``/``date_effet``...), so a new kind with the same names appears without changes
-here; a document whose period cannot be read is listed without a bar.
+``Overview(folder, output_dir)`` asks the dossier loader for every YAML document under the
+folder (sub-folders included: those are scenarios, drawn hatched), and tells whether its DOCX
+exists in ``output_dir``. The timeline draws the periods each kind declares (``spans``): the
+accord's term, its renewals, each specific convention's term, a termination letter's notice and
+the confidentiality that survives it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..dossier import Document, load
-from ..errors import AccordgenError, InputError, ValidationError
+from ..dossier import Document, Loader
+from ..errors import InputError
 from ..kinds import DOCUMENT_KINDS
-from ..yamlio import read_yaml
+from ..kinds.base import Category
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -46,31 +43,18 @@ class Ligne:
 
 
 @dataclass(frozen=True)
-class Periode:
+class Bar:
     """A bar of the timeline: both bounds included."""
 
     libelle: str
     debut: dt.date
     fin: dt.date
-    categorie: str  # accord, renouvellement, convention, preavis, survie
+    categorie: str  # a kinds.base.Category value
     fichier: str
     hypothese: bool = False  # a document kept aside (scenarios/): drawn hatched
 
 
-def _first_problem(exc: AccordgenError) -> str:
-    if isinstance(exc, ValidationError) and exc.problems:
-        path, msg = exc.problems[0]
-        first = msg.splitlines()[0] if msg else ""
-        more = len(exc.problems) - 1
-        text = f"{path} : {first}" if path else first
-        return text + (f" (et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''})"
-                       if more else "")
-    if isinstance(exc, InputError):
-        return exc.message
-    return str(exc).splitlines()[0]
-
-
-class Dossier:
+class Overview:
     """The documents of one dossier folder (sub-folders included)."""
 
     def __init__(self, dossier_dir: Path | str, output_dir: Path | str | None = None) -> None:
@@ -84,28 +68,16 @@ class Dossier:
     def lignes(self) -> list[Ligne]:
         order = {name: i for i, name in enumerate(DOCUMENT_KINDS)}
         found: list[Ligne] = []
-        for path in sorted(self.folder.rglob("*.y*ml")):
-            if any(part.startswith(".") for part in path.relative_to(self.folder).parts):
-                continue
-            rel = path.relative_to(self.folder)
-            try:
-                raw = read_yaml(path)
-            except InputError as exc:
-                found.append(Ligne(rel, path, "?", "", exc.message, False))
-                continue
-            kind = raw.get("type")
-            if not isinstance(kind, str):
-                continue  # not a document (a register, a configuration...)
-            numero = raw.get("numero", "")
-            try:
-                doc = load(path)
-            except AccordgenError as exc:
-                found.append(Ligne(rel, path, kind, numero, _first_problem(exc), False))
-                continue
-            found.append(Ligne(rel, path, kind, numero, "valide", True, self._docx(rel, doc), doc))
+        for entry, doc, problem in Loader().documents(self.folder):
+            numero = entry.numero if entry.numero is not None else ""
+            if doc is None:
+                found.append(Ligne(entry.rel, entry.path, entry.kind, numero, problem or "", False))
+            else:
+                found.append(Ligne(entry.rel, entry.path, entry.kind, numero, "valide", True,
+                                   self._docx(entry.rel, doc), doc))
 
         def key(line: Ligne) -> tuple[Any, ...]:
-            n = line.numero if isinstance(line.numero, int) and not isinstance(line.numero, bool) else 0
+            n = line.numero if isinstance(line.numero, int) else 0
             return (line.type != "accord", len(line.fichier.parts) > 1, order.get(line.type, len(order)),
                     n, str(line.fichier))
 
@@ -116,9 +88,8 @@ class Dossier:
         name) or by ``make demo`` (the YAML's name, in the same sub-folder)."""
         if self.output_dir is None:
             return None
-        candidates = [self.output_dir / rel.parent / f"{rel.stem}.docx", self.output_dir / f"{rel.stem}.docx"]
-        with contextlib.suppress(KeyError, ValueError, IndexError):
-            candidates.insert(0, self.output_dir / f"{doc.output_stem}.docx")
+        candidates = [self.output_dir / f"{doc.output_stem}.docx",
+                      self.output_dir / rel.parent / f"{rel.stem}.docx", self.output_dir / f"{rel.stem}.docx"]
         return next((c for c in candidates if c.is_file()), None)
 
     def table(self) -> Any:
@@ -154,30 +125,16 @@ class Dossier:
 
     # --- the periods ------------------------------------------------------------------
     @cached_property
-    def liste_periodes(self) -> list[Periode]:
+    def liste_periodes(self) -> list[Bar]:
         """Every period the timeline draws, in drawing order."""
-        out: list[Periode] = []
-        accords = [line for line in self.lignes if line.valide and line.type == "accord"]
-        for line in accords:
-            assert line.document is not None
-            periode = line.document.accord.periode
-            if periode:
-                out.append(Periode("Accord — terme initial", periode.debut, periode.fin, "accord",
-                                   str(line.fichier)))
+        out: list[Bar] = []
         for line in self.lignes:
-            if not line.valide or line.type == "accord" or line.document is None:
+            if line.document is None:
                 continue
-            try:
-                out += _periodes_document(line, self._hypothese(line))
-            except Exception:  # noqa: BLE001 - a period that cannot be read is left off
-                continue
-        rank = list(_COULEURS)
+            out += [Bar(span.label, span.debut, span.fin, span.category.value, str(line.fichier),
+                        line.document.hypothese) for span in line.document.spans()]
+        rank = [c.value for c in Category]
         return sorted(out, key=lambda p: (p.hypothese, rank.index(p.categorie), p.debut))
-
-    def _hypothese(self, line: Ligne) -> bool:
-        """A document outside its accord's folder (``scenarios/``) is a hypothesis."""
-        assert line.document is not None
-        return line.chemin.parent.resolve() != line.document.accord_path.parent
 
     def periodes(self) -> Any:
         """The timeline's periods as a table, dates in words."""
@@ -255,70 +212,19 @@ _LEGENDE = {"accord": "accord (terme initial)", "renouvellement": "renouvellemen
             "survie": "confidentialité (survie)"}
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _bounds(value: Any) -> tuple[dt.date, dt.date] | None:
-    if isinstance(value, dict):
-        debut, fin = _as_date(value.get("debut")), _as_date(value.get("fin"))
-    else:
-        debut, fin = _as_date(getattr(value, "debut", None)), _as_date(getattr(value, "fin", None))
-    return (debut, fin) if debut and fin and debut <= fin else None
-
-
-def _periodes_document(line: Ligne, hypothese: bool) -> list[Periode]:
-    """The periods one derived document defines, read from its context by name."""
-    assert line.document is not None
-    ctx = line.document.context()
-    name = f"{line.libelle_type} n° {line.numero}" if line.numero not in (None, "") else line.libelle_type
-    fichier = str(line.fichier)
-    out: list[Periode] = []
-    own = None
-    for key in ("periode", "nouvelle_periode"):
-        own = own or _bounds(ctx.get(key))
-    if own:
-        out.append(Periode(name, own[0], own[1], "renouvellement" if "avenant" in line.type else
-                           "convention", fichier, hypothese))
-    debut, fin = _as_date(ctx.get("date_debut")), _as_date(ctx.get("date_fin"))
-    if not own and debut and fin and debut <= fin:
-        axe = ctx.get("axe")
-        axe_no = axe.get("numero") if isinstance(axe, dict) else axe
-        label = name + (f" (axe {axe_no})" if isinstance(axe_no, int) else "")
-        out.append(Periode(label, debut, fin, "convention", fichier, hypothese))
-    envoi, effet = _as_date(ctx.get("date_envoi")), _as_date(ctx.get("date_effet"))
-    if envoi and effet and envoi <= effet:
-        out.append(Periode(f"Préavis de résiliation (envoi le {envoi:%d/%m/%Y})", envoi, effet,
-                           "preavis", fichier, hypothese))
-        survie = _as_date(ctx.get("fin_confidentialite"))
-        if survie and survie > effet:
-            out.append(Periode("Confidentialité après résiliation", effet + _ONE_DAY, survie,
-                               "survie", fichier, hypothese))
-    return out
-
-
 def tableau(dossier_dir: Path | str, output_dir: Path | str | None = None) -> Any:
-    """The table of a dossier's documents (see :meth:`Dossier.tableau`)."""
-    return Dossier(dossier_dir, output_dir).tableau()
+    """The table of a dossier's documents (see :meth:`Overview.tableau`)."""
+    return Overview(dossier_dir, output_dir).tableau()
 
 
 def frise(dossier_dir: Path | str) -> Any:
-    """The timeline of a dossier (see :meth:`Dossier.frise`)."""
-    return Dossier(dossier_dir).frise()
+    """The timeline of a dossier (see :meth:`Overview.frise`)."""
+    return Overview(dossier_dir).frise()
 
 
 def _redaction(doc: Document) -> str:
     """« projet, version 2 du 20/11/2026 » or « définitif »."""
-    statut = doc.params.statut_vue()  # type: ignore[attr-defined]
+    statut = doc.params.statut_vue()
     if not statut["projet"]:
         return "définitif"
     version = f", version {statut['version']}" if statut["version"] else ""

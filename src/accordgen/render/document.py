@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -32,31 +31,17 @@ def inputs_hash(doc: Document) -> str:
     h.update(doc.params.model_dump_json().encode())
     if doc.params is not doc.accord:
         h.update(doc.accord.model_dump_json().encode())
-    h.update(json.dumps(_dossier_facts(doc), default=str, sort_keys=True).encode())
-    h.update(load_template(doc.kind.template_path).sha256)
+    h.update(json.dumps(doc.kind.hash_facts(doc), default=str, sort_keys=True).encode())
+    h.update(load_template(doc.template_path).sha256)
     return h.hexdigest()
-
-
-def _dossier_facts(doc: Document) -> Any:
-    """What a document takes from its dossier besides its accord (e.g. conventions in force)."""
-    facts = getattr(doc.params, "dossier_facts", None)
-    return facts(doc) if facts else None
-
-
-def _document_date(context: dict[str, Any]) -> date | None:
-    for key in ("date_document", "date_signature"):
-        value = context.get(key)
-        if isinstance(value, date):
-            return value
-    return None
 
 
 def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
     """Title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
     dates, and the inputs hash batch runs compare to skip unchanged documents."""
-    title = context.get("titre_document") or context.get("titre") or doc.kind.label
+    title = doc.title()
     statut = context["statut"]
-    when = (statut["date"] if statut["projet"] else None) or _document_date(context)
+    when = (statut["date"] if statut["projet"] else None) or doc.kind.document_date(doc)
     stamps = ""
     if when:
         iso = f"{when.isoformat()}T00:00:00Z"
@@ -77,7 +62,7 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
 def render_bytes(doc: Document, digest: str | None = None) -> bytes:
     """The DOCX of a validated document, as bytes (identical for identical inputs);
     ``digest``: its :func:`inputs_hash`, when the caller has already computed it."""
-    template = load_template(doc.kind.template_path)
+    template = load_template(doc.template_path)
     context = doc.context()
     members = dict(template.members)
     members.update(template.render_parts(context))

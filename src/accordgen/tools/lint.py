@@ -27,10 +27,14 @@ from jinja2 import nodes
 from lxml import etree
 
 from ..errors import AccordgenError
-from ..kinds import DOCUMENT_KINDS, ROOT, Kind
+from ..kinds import DOCUMENT_KINDS, Kind
 from ..render.template import ENV, TemplateFile, paragraph_text
 
-EXAMPLES_DIR = Path(os.environ.get("ACCORDGEN_EXAMPLES", ROOT / "examples"))
+
+def _examples_dir() -> Path:
+    from ..resources import examples_dir
+
+    return Path(os.environ.get("ACCORDGEN_EXAMPLES") or examples_dir())
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -182,16 +186,9 @@ def _merge(values: Iterable[Any]) -> Any:
 
 
 def _example_files(kind: Kind) -> list[Path]:
-    from ..yamlio import read_yaml
+    from ..dossier import Loader
 
-    found = []
-    for path in sorted(EXAMPLES_DIR.rglob("*.y*ml")):
-        try:
-            if read_yaml(path).get("type") == kind.name:
-                found.append(path)
-        except AccordgenError:
-            continue
-    return found
+    return [e.path for e in Loader().entries(_examples_dir()) if e.kind == kind.name]
 
 
 def example_context(kind: Kind) -> dict[str, Any] | None:
@@ -406,7 +403,7 @@ def lint_template(path: Path | str, kind: Kind | None = None,
                                                "non vérifiées (indiquez --type)"))
     elif context is None:
         findings.append(Finding(shown, "", "", f"aucun exemple valide de type « {kind.name} » dans "
-                                               f"{EXAMPLES_DIR} : variables non vérifiées"))
+                                               f"{_examples_dir()} : variables non vérifiées"))
     return findings
 
 
