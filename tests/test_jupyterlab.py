@@ -228,10 +228,11 @@ def test_notebooks_run_in_jupyterlab_and_the_form_speaks_french(tmp_path: Path) 
     exe = chromium()
     from playwright.sync_api import sync_playwright
 
-    from accordgen.kinds import DOCUMENT_KINDS, NOTEBOOKS_DIR
+    from accordgen.kinds import DOCUMENT_KINDS
+    from accordgen.resources import packaged
 
     root = tmp_path / "root"
-    shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copytree(packaged("notebooks"), root / "notebooks")
     shutil.copytree(ROOT / "examples", root / "examples")
     outputs = root / "outputs" / "notebooks"
     started = time.monotonic()

@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 import accordgen
-import accordgen.kinds
 from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.render import inputs_hash
@@ -128,7 +127,7 @@ def test_a_change_in_the_template_changes_the_hash(tmp_path: Path, monkeypatch: 
     template = docx.Document(str(DOCUMENT_KINDS["accord"].template_path))
     template.add_paragraph("Paraphe : ____")
     template.save(str(tmp_path / "accord.docx"))
-    monkeypatch.setattr(accordgen.kinds, "TEMPLATES_DIR", tmp_path)
+    monkeypatch.setenv("ACCORDGEN_TEMPLATES", str(tmp_path))
     assert inputs_hash(doc) != before
 
 

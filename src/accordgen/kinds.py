@@ -6,10 +6,10 @@ to its parameter model, its template, its notebook and the name of its output fi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import resources
 from .errors import UnknownKindError
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
@@ -17,10 +17,6 @@ from .models.base import Modele
 from .models.consolidation import AccordConsolide
 from .models.convention import ConventionSpecifique
 from .models.lettre import LettreResiliation
-
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = Path(os.environ.get("ACCORDGEN_TEMPLATES", ROOT / "templates"))
-NOTEBOOKS_DIR = Path(os.environ.get("ACCORDGEN_NOTEBOOKS", ROOT / "notebooks"))
 
 
 @dataclass(frozen=True)
@@ -34,11 +30,13 @@ class Kind:
 
     @property
     def template_path(self) -> Path:
-        return TEMPLATES_DIR / self.template
+        """The current workspace's template for this kind, else the packaged one."""
+        return resources.template_path(self.template)
 
     @property
     def notebook_path(self) -> Path:
-        return NOTEBOOKS_DIR / self.notebook
+        """The current workspace's notebook for this kind, else the packaged one."""
+        return resources.notebook_path(self.notebook)
 
 
 DOCUMENT_KINDS: dict[str, Kind] = {

@@ -46,8 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AccordgenError, OutputError, RegisterError, ValidationError
-from ..kinds import NOTEBOOKS_DIR, get_kind
+from ..kinds import get_kind
 from ..render.output import write_atomic
+from ..resources import notebook_path
 from .register import Register, Row, canonical_path, override_values, read_register
 
 MANIFEST = "manifeste.csv"
@@ -413,7 +414,7 @@ def run_group_job(job: dict[str, Any]) -> list[dict[str, Any]]:
                                         ensure_ascii=False), encoding="utf-8")
         executed = work / Path(record).name
         try:
-            execute(NOTEBOOKS_DIR / GROUP_NOTEBOOK, executed,
+            execute(notebook_path(GROUP_NOTEBOOK), executed,
                     {"jobs_file": str(jobs_file), "output_dir": str(out)})
         except PapermillExecutionError as exc:
             error = f"{GROUP_NOTEBOOK} a échoué (cellule {exc.exec_count}) : {exc.ename} : {exc.evalue}"
@@ -736,6 +737,10 @@ def run_batch(
         raise AccordgenError(f"mode inconnu : « {mode} » (attendu : {' ou '.join(MODES)})")
     if executor not in EXECUTORS:
         raise AccordgenError(f"exécuteur inconnu : « {executor} » (attendu : {' ou '.join(EXECUTORS)})")
+    if executor == "dask":
+        from ..extras import require_dask
+
+        require_dask()
     if pdf and not scheduler:
         from ..tools.pdf import require_soffice
 

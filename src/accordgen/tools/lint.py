@@ -15,7 +15,6 @@ Each finding names the template, the part and the paragraph text, in French.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,10 +26,9 @@ from jinja2 import nodes
 from lxml import etree
 
 from ..errors import AccordgenError
-from ..kinds import DOCUMENT_KINDS, ROOT, Kind
+from ..kinds import DOCUMENT_KINDS, Kind
 from ..render.template import ENV, TemplateFile, paragraph_text
-
-EXAMPLES_DIR = Path(os.environ.get("ACCORDGEN_EXAMPLES", ROOT / "examples"))
+from ..resources import examples_dir
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -185,7 +183,7 @@ def _example_files(kind: Kind) -> list[Path]:
     from ..yamlio import read_yaml
 
     found = []
-    for path in sorted(EXAMPLES_DIR.rglob("*.y*ml")):
+    for path in sorted(examples_dir().rglob("*.y*ml")):
         try:
             if read_yaml(path).get("type") == kind.name:
                 found.append(path)
@@ -406,7 +404,7 @@ def lint_template(path: Path | str, kind: Kind | None = None,
                                                "non vérifiées (indiquez --type)"))
     elif context is None:
         findings.append(Finding(shown, "", "", f"aucun exemple valide de type « {kind.name} » dans "
-                                               f"{EXAMPLES_DIR} : variables non vérifiées"))
+                                               f"{examples_dir()} : variables non vérifiées"))
     return findings
 
 
