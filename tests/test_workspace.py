@@ -177,3 +177,32 @@ def test_resources_are_resolved_at_call_time(tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(resources.ENV_WORKSPACE, os.fspath(ws))
     assert kind.notebook_path == ws / "notebooks" / "accord.ipynb"
+
+
+def test_kernels_work_in_their_launchers_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook's kernel runs in its output folder, which may lie outside the workspace:
+    the launcher names its workspace in the kernel's environment."""
+    from accordgen.runner import _kernel_env
+
+    ws = _init(tmp_path / "espace")
+    monkeypatch.delenv(resources.ENV_WORKSPACE, raising=False)
+    monkeypatch.chdir(ws / "notebooks")
+    assert _kernel_env({"PATH": "/bin"}) == {"PATH": "/bin", resources.ENV_WORKSPACE: str(ws)}
+    monkeypatch.chdir(tmp_path)
+    assert resources.ENV_WORKSPACE not in _kernel_env({"PATH": "/bin"})
+
+
+@pytest.mark.slow
+def test_batch_outside_the_workspace_uses_its_templates(tmp_path: Path) -> None:
+    """Output folder and current folder both outside the workspace: the register's workspace
+    still gives the template, in the notebooks' kernels too (both modes)."""
+    ws = _init(tmp_path / "espace")
+    _house_template(ws)
+    lines = (ws / "dossiers" / "registre.csv").read_text(encoding="utf-8").splitlines()
+    (ws / "dossiers" / "un.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    for mode in ("document", "groupe"):
+        out = tmp_path / f"lot-{mode}"
+        proc = run_cli("batch", ws / "dossiers" / "un.csv", "--out", out, "--mode", mode,
+                       "--workers", "1", "--quiet", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert HOUSE_WORD in paragraphs(out / "accord.docx")
