@@ -42,6 +42,16 @@ def _run(cmd: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 3
     return proc.stdout
 
 
+def _has_backend() -> bool:
+    """The build backend pyproject.toml asks for is installed here (setuptools >= 77)."""
+    try:
+        from importlib.metadata import version
+
+        return int(version("setuptools").split(".")[0]) >= 77
+    except Exception:  # noqa: BLE001 - absent or unreadable: let pip fetch it
+        return False
+
+
 def _build_wheel(tmp: Path) -> Path:
     """``pip wheel`` on a copy of the sources (the links in src/accordgen copied as links),
     so nothing is written into the checkout."""
@@ -55,8 +65,10 @@ def _build_wheel(tmp: Path) -> Path:
         else:
             shutil.copy2(src, copy / name)
     dist = tmp / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist),
-                    str(copy)], check=True, capture_output=True, timeout=300)
+    # `make venv` puts the build backend in .venv: no download; else pip fetches it
+    isolation = ["--no-build-isolation"] if _has_backend() else []
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *isolation,
+                    "-w", str(dist), str(copy)], check=True, capture_output=True, timeout=300)
     (wheel,) = dist.glob("accordgen-*.whl")
     return wheel
 
