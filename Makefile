@@ -13,12 +13,12 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 ou plus est nécessaire ($(PYTHON))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name accordgen --display-name "Python (accordgen)" >/dev/null
 	touch $(STAMP)
 
-venv: $(STAMP)  ## create .venv with the package, its Jupyter kernel and the test tools
+venv: $(STAMP)  ## create .venv with the package (editable, Dask extra), its Jupyter kernel and the test tools
 
 demo: $(STAMP)  ## generate the example dossier into outputs/demo through the notebooks
 	$(BIN)/accordgen demo $(DOSSIER) --out outputs/demo

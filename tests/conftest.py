@@ -86,30 +86,6 @@ def check_golden(name: str, text: str) -> None:
     assert text == expected, f"le texte généré diffère de {path}"
 
 
-def use_templates(monkeypatch, folder: Path) -> None:
-    """Templates in ``folder`` override the packaged ones (as a workspace's do)."""
-    import accordgen.resources as resources
-
-    packaged = resources.template_path
-
-    def lookup(name, workspace=None):
-        return folder / name if (folder / name).is_file() else packaged(name, workspace)
-
-    monkeypatch.setattr(resources, "template_path", lookup)
-
-
-def use_notebooks(monkeypatch, folder: Path) -> None:
-    """Notebooks in ``folder`` override the packaged ones (as a workspace's do)."""
-    import accordgen.resources as resources
-
-    packaged = resources.notebook_path
-
-    def lookup(name, workspace=None):
-        return folder / name if (folder / name).is_file() else packaged(name, workspace)
-
-    monkeypatch.setattr(resources, "notebook_path", lookup)
-
-
 def copy_signed(name: str, dest: Path) -> Path:
     """Copy an example file; an amendment is marked final (``statut: definitif``), so that,
     dated, it counts as signed (the example's amendment n° 1 is still a draft)."""

@@ -23,7 +23,7 @@ from accordgen.batch.run import COLUMNS, MANIFEST, Entry, read_manifest, run_doc
 from accordgen.demo import dossier_documents
 from accordgen.tools.text import document_text
 
-from conftest import EXAMPLE, ROOT, run_cli, use_notebooks
+from conftest import EXAMPLE, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 ACCORD = EXAMPLE / "accord.yaml"
@@ -302,13 +302,12 @@ def test_notebook_without_overrides_parameter_fails_the_row(tmp_path: Path, monk
     them (per-document mode)."""
     import nbformat
 
-
     nb = nbformat.read(ROOT / "notebooks" / "accord.ipynb", as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = "\n".join(line for line in cell.source.splitlines() if "overrides" not in line)
     nbformat.write(nb, tmp_path / "accord.ipynb")
-    use_notebooks(monkeypatch, tmp_path)
+    monkeypatch.setenv("ACCORDGEN_NOTEBOOKS", str(tmp_path))
     job = {"ligne": 2, "type": "accord", "fichier": "a.yaml", "chemin": str(ACCORD), "sortie": "a.docx",
            "overrides": {"signature.lieu": "Meaux"}, "empreinte": "", "output_dir": str(tmp_path / "out"),
            "workdir": str(tmp_path / "w")}

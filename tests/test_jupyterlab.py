@@ -229,10 +229,10 @@ def test_notebooks_run_in_jupyterlab_and_the_form_speaks_french(tmp_path: Path) 
     from playwright.sync_api import sync_playwright
 
     from accordgen.kinds import DOCUMENT_KINDS
-    from accordgen.resources import notebook_path
+    from accordgen.resources import packaged
 
     root = tmp_path / "root"
-    shutil.copytree(notebook_path("accord.ipynb").parent, root / "notebooks")
+    shutil.copytree(packaged("notebooks"), root / "notebooks")
     shutil.copytree(ROOT / "examples", root / "examples")
     outputs = root / "outputs" / "notebooks"
     started = time.monotonic()

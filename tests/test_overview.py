@@ -77,7 +77,7 @@ def test_periods_of_the_example_dossier() -> None:
     periods = {p.libelle: p for p in Dossier(EXAMPLE).liste_periodes}
     accord = periods["Accord — terme initial"]
     assert (accord.debut, accord.fin, accord.categorie) == (D(2022, 7, 1), D(2027, 6, 30), "accord")
-    renewal = periods["Avenant de renouvellement n° 1"]
+    renewal = periods["Avenant de renouvellement n° 1 (projet)"]  # a draft is named as such
     assert (renewal.debut, renewal.fin, renewal.categorie) == (D(2027, 7, 1), D(2032, 6, 30), "renouvellement")
     conv = periods["Convention spécifique n° 4 (axe 4)"]
     assert (conv.debut, conv.fin) == (D(2022, 12, 1), D(2023, 12, 31))
@@ -95,7 +95,7 @@ def test_timeline_is_an_image_with_one_bar_per_period() -> None:
     bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.6)]
     assert len(bars) == len(overview.liste_periodes) == 10
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "Accord — terme initial" and labels[1] == "Avenant de renouvellement n° 1"
+    assert labels[0] == "Accord — terme initial" and labels[1] == "Avenant de renouvellement n° 1 (projet)"
     assert labels[-1] == "Confidentialité après résiliation (scénario)"
     assert "aujourd'hui (15/01/2025)" in [t.get_text() for t in ax.texts]
     from io import BytesIO
@@ -107,7 +107,7 @@ def test_timeline_is_an_image_with_one_bar_per_period() -> None:
 
 def test_periods_table_in_words() -> None:
     table = Dossier(EXAMPLE).periodes().replace("\xa0", " ", regex=True)
-    row = table[table["Période"] == "Avenant de renouvellement n° 1"].iloc[0]
+    row = table[table["Période"] == "Avenant de renouvellement n° 1 (projet)"].iloc[0]
     assert (row["Du"], row["Au (inclus)"]) == ("1er juillet 2027", "30 juin 2032")
 
 

@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 import accordgen
-import accordgen.kinds
 from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.render import inputs_hash
@@ -35,7 +34,7 @@ from examples_support import (
     printed_values,
 )
 
-from conftest import EXAMPLE, use_templates
+from conftest import EXAMPLE, copy_signed
 
 KINDS = kinds_with_example()
 
@@ -128,7 +127,7 @@ def test_a_change_in_the_template_changes_the_hash(tmp_path: Path, monkeypatch: 
     template = docx.Document(str(DOCUMENT_KINDS["accord"].template_path))
     template.add_paragraph("Paraphe : ____")
     template.save(str(tmp_path / "accord.docx"))
-    use_templates(monkeypatch, tmp_path)
+    monkeypatch.setenv("ACCORDGEN_TEMPLATES", str(tmp_path))
     assert inputs_hash(doc) != before
 
 
@@ -188,6 +187,7 @@ def test_a_document_that_follows_an_amendment_changes_hash_with_it(tmp_path: Pat
     earlier amendment set (a representative) must see its hash change with that amendment."""
     folder = tmp_path / "dossier"
     shutil.copytree(EXAMPLES / "seine-et-marne-orange-2022", folder)
+    copy_signed("avenant-1.yaml", folder / "avenant-1.yaml")  # signed: avenant-2 follows it
     (folder / "avenant-2.yaml").write_text(AVENANT_2, encoding="utf-8")
     convention = folder / "convention-1.yaml"  # unsigned: it implements the accord as it stands
     convention.write_text(convention.read_text(encoding="utf-8").replace("date_signature: 2022-10-20\n", ""),

@@ -14,14 +14,13 @@ import docx
 import pytest
 
 import accordgen
-import accordgen.kinds
 from accordgen import DOCUMENT_KINDS
 from accordgen.errors import TemplateError
 from accordgen.tools.text import document_text
 from accordgen.yamlio import read_yaml
 from examples_support import base_example, kinds_with_example
 
-from conftest import EXAMPLE, ROOT, use_templates
+from conftest import EXAMPLE, ROOT
 
 ATTACKS = [
     # Python internals through attributes
@@ -76,7 +75,7 @@ def template_copy(folder: Path, kind: str, text: str, *, footer: bool = False) -
 def render_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str, text: str,
                 *, footer: bool = False) -> tuple[TemplateError, Path]:
     template = template_copy(tmp_path / "modeles", kind, text, footer=footer)
-    use_templates(monkeypatch, template.parent)
+    monkeypatch.setenv("ACCORDGEN_TEMPLATES", str(template.parent))
     doc = accordgen.load(base_example(kind))
     out = tmp_path / "sortie" / "document.docx"
     with pytest.raises(TemplateError) as info:
@@ -123,7 +122,7 @@ def test_a_safe_addition_still_renders(monkeypatch: pytest.MonkeyPatch, tmp_path
     failures above come from the sandbox, not from the copy."""
     template = template_copy(tmp_path / "modeles", "accord",
                              "{{ titre|length }} {{ parties|map(attribute='cle')|join('/') }}")
-    use_templates(monkeypatch, template.parent)
+    monkeypatch.setenv("ACCORDGEN_TEMPLATES", str(template.parent))
     text = document_text(accordgen.render_bytes(accordgen.load(EXAMPLE / "accord.yaml")))
     titre = read_yaml(EXAMPLE / "accord.yaml")["titre"]
     assert f"Essai {len(titre)} departement/orange" in text

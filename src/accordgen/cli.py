@@ -137,6 +137,44 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .workspace import README_NAME, init_workspace
+
+    result = init_workspace(args.dir)
+    if not result.created:
+        print(f"{result.path} est déjà un espace de travail accordgen : rien n'a été modifié")
+        return EXIT_OK
+    print(f"espace de travail créé : {result.path}")
+    print("  dossiers/   le dossier d'exemple et un registre (dossiers/registre.csv)")
+    print("  templates/  les modèles Word, à adapter (ils remplacent ceux du logiciel)")
+    print("  notebooks/  les notebooks guidés (jupyter lab)")
+    print(f"Lisez {README_NAME}, puis depuis ce dossier : accordgen render accord "
+          "dossiers/seine-et-marne-orange-2022/accord.yaml")
+    return EXIT_OK
+
+
+def _enter_workspace(args: argparse.Namespace) -> None:
+    """Name the workspace in this process's environment (``--espace``, else the one holding
+    the command's input file, else the current folder's), so that the notebooks' kernels and
+    the batch workers this command starts use the same templates and notebooks."""
+    from .resources import ENV_WORKSPACE, WorkspaceError, current_workspace, is_workspace
+
+    if args.command == "init":
+        return
+    if args.espace:
+        folder = Path(args.espace).expanduser().resolve()
+        if not is_workspace(folder):
+            raise WorkspaceError(f"{folder} : ce n'est pas un espace de travail accordgen "
+                                 "(option --espace) ; créez-le avec « accordgen init DOSSIER »")
+        os.environ[ENV_WORKSPACE] = str(folder)
+        return
+    start = next((getattr(args, name) for name in ("file", "dossier", "registre")
+                  if getattr(args, name, None)), None)
+    workspace = current_workspace(start)
+    if workspace is not None:
+        os.environ[ENV_WORKSPACE] = str(workspace)
+
+
 def build_parser() -> argparse.ArgumentParser:
     kinds = sorted(DOCUMENT_KINDS)
     parser = argparse.ArgumentParser(
@@ -144,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Génère les documents d'un accord de coopération à partir de paramètres YAML.",
     )
     parser.add_argument("--version", action="version", version=f"accordgen {__version__}")
+    parser.add_argument("--espace", metavar="DOSSIER",
+                        help="espace de travail à utiliser (défaut : celui qui contient le fichier "
+                             "traité, ou le dossier courant ; voir accordgen init)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     p = sub.add_parser("render", help="valider puis générer un document (DOCX)")
@@ -214,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="type de document des modèles donnés (défaut : d'après le nom du fichier)")
     p.set_defaults(func=_cmd_lint)
 
+    p = sub.add_parser("init", help="créer un espace de travail (dossiers, modèles, notebooks)")
+    p.add_argument("dir", metavar="DOSSIER", help="dossier à créer (nouveau ou vide)")
+    p.set_defaults(func=_cmd_init)
+
     return parser
 
 
@@ -225,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     debug = bool(os.environ.get("ACCORDGEN_DEBUG"))
     try:
+        _enter_workspace(args)
         return int(args.func(args))
     except AccordgenError as exc:
         print(f"erreur : {exc}", file=sys.stderr)

@@ -28,6 +28,7 @@ from .kinds.base import DocumentKind, KeyDate, Problem, Span
 from .models.accord import Accord
 from .models.base import Modele, french_problems
 from .overrides import set_path
+from .resources import find_workspace
 from .yamlio import read_yaml
 
 __all__ = ["Document", "Dossier", "Entry", "Loader", "load", "resolve", "set_path",
@@ -210,9 +211,7 @@ class Document:
     @property
     def template_path(self) -> Path:
         """The kind's template, as the document's workspace overrides it."""
-        from .resources import template_path
-
-        return template_path(self.kind.template, self.dossier.workspace)
+        return self.kind.find_template(self.dossier.workspace)
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -280,6 +279,7 @@ class Loader:
         accord = self._accord(accord_path, referrer)
         entries = [self._entry(p, accord_path.parent) for p in files]
         dossier = Dossier(accord_path, accord, [e for e in entries if e is not None])
+        dossier.workspace = find_workspace(accord_path.parent)
         self._dossiers[accord_path] = (stamps, dossier)
         return dossier
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -26,10 +27,24 @@ class LocalKernelManager(AsyncKernelManager):
         # reach papermill through the messaging protocol.
         log = open(_socket_dir() / "kernels.log", "ab")  # noqa: SIM115 - owned by the kernel process
         kw["stdout"] = kw["stderr"] = log
+        kw["env"] = _kernel_env(kw.get("env"))
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             log.close()
+
+
+def _kernel_env(env: object) -> dict[str, str]:
+    """The kernel works in its launcher's workspace: the kernel's own folder (the output
+    folder) may lie outside it, so the launcher's workspace is named in its environment."""
+    from .resources import ENV_WORKSPACE, current_workspace
+
+    out = dict(env) if isinstance(env, dict) else dict(os.environ)
+    if not out.get(ENV_WORKSPACE):
+        workspace = current_workspace()
+        if workspace is not None:
+            out[ENV_WORKSPACE] = str(workspace)
+    return out
 
 
 def _socket_dir() -> Path:

@@ -737,6 +737,10 @@ def run_batch(
         raise AccordgenError(f"mode inconnu : « {mode} » (attendu : {' ou '.join(MODES)})")
     if executor not in EXECUTORS:
         raise AccordgenError(f"exécuteur inconnu : « {executor} » (attendu : {' ou '.join(EXECUTORS)})")
+    if executor == "dask":
+        from ..extras import require_dask
+
+        require_dask()
     if pdf and not scheduler:
         from ..tools.pdf import require_soffice
 

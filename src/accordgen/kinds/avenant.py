@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..chain import Chaine, empreinte
 from ..models.accord import Accord
 from ..models.avenant import AvenantRenouvellement
-from ..models.base import blocs, today
+from ..models.base import Statut, blocs, today
 from ..models.parties import Deliberation, Nature
 from ..rules import dates
 from ..rules.dates import Periode
@@ -76,8 +76,9 @@ class AvenantKind(DocumentKind):
     def spans(self, doc: Document) -> list[Span]:
         av: AvenantRenouvellement = doc.params
         nouvelle = self.nouvelle_periode(doc)
-        etat = "" if doc.dossier.chain().renouvellements and any(
-            r.numero == av.numero for r in doc.dossier.chain().renouvellements) else " (non signé)"
+        signe = any(r.numero == av.numero and r.fichier == doc.path
+                    for r in doc.dossier.chain().renouvellements)
+        etat = "" if signe else " (projet)" if av.statut is Statut.PROJET else " (non signé)"
         return [Span(f"{self.label} n° {av.numero}{etat}", nouvelle.debut, nouvelle.fin,
                      Category.RENOUVELLEMENT)]
 

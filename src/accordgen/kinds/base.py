@@ -74,19 +74,28 @@ class DocumentKind(ABC):
     """A derived document points at its dossier's ``accord.yaml`` (field ``accord``)."""
 
     # --- resources ----------------------------------------------------------------------
-    @property
-    def template_path(self) -> Path:
-        """The template outside any workspace (:meth:`Document.template_path` knows the
-        document's workspace)."""
+    def find_template(self, workspace: Path | None = None) -> Path:
+        """The kind's template: the workspace's copy if it has one, else the packaged one.
+        A kind shipped outside accordgen overrides this to point at its own file."""
         from ..resources import template_path
 
-        return template_path(self.template)
+        return template_path(self.template, workspace)
+
+    def find_notebook(self, workspace: Path | None = None) -> Path:
+        """The kind's notebook, found like :meth:`find_template`."""
+        from ..resources import notebook_path
+
+        return notebook_path(self.notebook, workspace)
+
+    @property
+    def template_path(self) -> Path:
+        """The template outside any workspace (:attr:`Document.template_path` knows the
+        document's workspace)."""
+        return self.find_template()
 
     @property
     def notebook_path(self) -> Path:
-        from ..resources import notebook_path
-
-        return notebook_path(self.notebook)
+        return self.find_notebook()
 
     def output_stem(self, params: Modele) -> str:
         return self.output.format(**params.model_dump(mode="json"))

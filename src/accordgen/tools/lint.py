@@ -15,7 +15,6 @@ Each finding names the template, the part and the paragraph text, in French.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,12 +28,7 @@ from lxml import etree
 from ..errors import AccordgenError
 from ..kinds import DOCUMENT_KINDS, Kind
 from ..render.template import ENV, TemplateFile, paragraph_text
-
-
-def _examples_dir() -> Path:
-    from ..resources import examples_dir
-
-    return Path(os.environ.get("ACCORDGEN_EXAMPLES") or examples_dir())
+from ..resources import examples_dir
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -188,7 +182,7 @@ def _merge(values: Iterable[Any]) -> Any:
 def _example_files(kind: Kind) -> list[Path]:
     from ..dossier import Loader
 
-    return [e.path for e in Loader().entries(_examples_dir()) if e.kind == kind.name]
+    return [e.path for e in Loader().entries(examples_dir()) if e.kind == kind.name]
 
 
 def example_context(kind: Kind) -> dict[str, Any] | None:
@@ -403,7 +397,7 @@ def lint_template(path: Path | str, kind: Kind | None = None,
                                                "non vérifiées (indiquez --type)"))
     elif context is None:
         findings.append(Finding(shown, "", "", f"aucun exemple valide de type « {kind.name} » dans "
-                                               f"{_examples_dir()} : variables non vérifiées"))
+                                               f"{examples_dir()} : variables non vérifiées"))
     return findings
 
 
