@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import AccordgenError, PdfError
 from ..kinds import NOTEBOOKS_DIR, get_kind
+from .folders import is_real_folder
 from .manifest import DONE, FAILED, SKIPPED, embedded_inputs_hash
 from .messages import failure_message, one_line
 
@@ -253,8 +254,7 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
         except Exception as exc:  # noqa: BLE001 - kernel death, missing kernel...
             error = f"{GROUP_NOTEBOOK} n'a pas pu s'exécuter ({type(exc).__name__} : {exc})"
         finally:
-            if executed.exists():
-                (out / record).parent.mkdir(parents=True, exist_ok=True)
+            if executed.exists() and is_real_folder((out / record).parent):
                 os.replace(executed, out / record)
     results, _ = read_results(job.results_file)
     seen = {r.ligne for r in results}

@@ -22,6 +22,7 @@ from ..render.output import write_atomic
 MANIFEST = "manifeste.csv"
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_GROUP_RECORD = re.compile(r"lots/lot-[\w.-]+\.ipynb")
 
 
 @dataclass
@@ -61,10 +62,10 @@ def restore(cell: str) -> str:
 def write_manifest(path: Path, entries: Sequence[Entry]) -> None:
     """Write the manifest atomically, one line per row in register order."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")  # RFC 4180: CR, LF in a cell quoted
     writer.writerow(COLUMNS)
     for e in sorted(entries, key=lambda e: e.ligne):
-        writer.writerow([f"{e.duree_s:.3f}" if c == "duree_s" else getattr(e, c)
+        writer.writerow([f"{e.duree_s:.3f}" if c == "duree_s" else neutralise(str(getattr(e, c)))
                          for c in COLUMNS])
     write_atomic(path, buf.getvalue().encode("utf-8-sig"))
 
@@ -72,12 +73,13 @@ def write_manifest(path: Path, entries: Sequence[Entry]) -> None:
 def read_manifest(path: Path | str) -> list[Entry]:
     """The entries of a manifest; an absent or unreadable manifest has none."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig", newline="") as fh:  # a \r inside a cell stays
+            text = fh.read()
     except (OSError, UnicodeDecodeError, ValueError):
         return []
     entries = []
     for raw in csv.DictReader(io.StringIO(text), delimiter=";"):
-        row = raw
+        row = {k: restore(v) for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
         try:
             entries.append(Entry(
                 ligne=int(row["ligne"]), type=row["type"], fichier=row["fichier"],
@@ -88,7 +90,26 @@ def read_manifest(path: Path | str) -> list[Entry]:
             ))
         except (KeyError, ValueError, TypeError):
             continue  # a line we did not write: ignore it (the row is redone)
-    return entries
+    return [e for e in map(_trusted, entries) if e is not None]
+
+
+def _trusted(entry: Entry) -> Entry | None:
+    """The entry with only the file names a batch writes: its output a plain name of the
+    output folder, its PDF and notebook named after it (a group notebook in ``lots/``). A
+    manifest is a file anyone can edit: a name read from it is never trusted further."""
+    from .messages import safe_output_name
+
+    try:
+        if not entry.sortie or safe_output_name(entry.sortie) != entry.sortie:
+            return None  # not a name the batch writes: the row is redone
+    except ValueError:
+        return None
+    stem = entry.sortie[: -len(".docx")]
+    if entry.pdf != f"{stem}.pdf":
+        entry.pdf = ""
+    if entry.notebook != f"{stem}.ipynb" and not _GROUP_RECORD.fullmatch(entry.notebook):
+        entry.notebook = ""
+    return entry
 
 
 def sha256_file(path: Path) -> str:

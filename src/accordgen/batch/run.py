@@ -35,6 +35,7 @@ from typing import Any
 
 from ..errors import AccordgenError, OutputError
 from .executors import EXECUTORS, Executor, dask_workers, default_workers, start_executor, started
+from .folders import own_folder, remove_file, remove_tree
 from .group import executer_groupe
 from .jobs import DocumentJob, GroupJob, Job, PdfJob, PdfRow, RowJob, RowResult, read_results
 from .manifest import COLUMNS, DONE, FAILED, MANIFEST, SKIPPED, Entry, read_manifest, write_manifest
@@ -108,8 +109,12 @@ class _Lock:
         self.fd: int | None = None
 
     def __enter__(self) -> _Lock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        own_folder(self.path.parent.parent, self.path.parent.name)
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except OSError as exc:
+            raise OutputError(self.path, f"verrou du lot impossible à ouvrir ({exc.strerror}) : "
+                              "supprimez ce fichier puis relancez") from None
         try:
             import fcntl
         except ImportError:  # Windows: no advisory lock
@@ -132,7 +137,7 @@ def _clean_leftovers(out: Path, work_root: Path) -> None:
     """Remove what a killed batch may have left: work folders and temporary ``.part`` files
     (never a final name). Called with the lock held."""
     for stale in work_root.glob("run-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        remove_tree(stale)
     for part in out.glob(".*.part"):
         with contextlib.suppress(OSError):
             part.unlink()
@@ -201,8 +206,7 @@ class BatchRun:
             for e in self.entries.values():
                 old_pdf = before.get(e.sortie.casefold()) if e.statut == DONE else None
                 if old_pdf:
-                    with contextlib.suppress(OSError):
-                        (self.out / old_pdf).unlink()
+                    remove_file(self.out, old_pdf)
         final = [self.entries[r.number] for r in self.register.rows if r.number in self.entries]
         write_manifest(self.manifest, final)
         return final
@@ -214,6 +218,7 @@ class BatchRun:
         if self.mode == "document":
             units += [DocumentJob(job, out, str(run_dir), self.pdf) for job in jobs]
         elif jobs:
+            own_folder(self.out, GROUP_DIR, 0o777)
             parts = groups(jobs, self.workers, self.group_size)
             width = max(2, len(str(len(parts))))
             for k, group in enumerate(parts, start=1):
@@ -342,6 +347,10 @@ def run_batch(
             raise AccordgenError(f"ordonnanceur Dask injoignable ({scheduler}) : "
                                  f"{type(exc).__name__} : {exc}") from None
     workers = max(1, int(workers))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out, f"dossier de sortie impossible à créer ({exc.strerror})") from None
     batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf)
     with _Lock(batch.work_root):
         _clean_leftovers(out, batch.work_root)
