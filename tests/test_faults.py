@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import accordgen
+from accordgen.errors import OutputError
 from accordgen.render import output as render_output
 from accordgen.render import template as render_template
-from accordgen.errors import OutputError
 
 from conftest import EXAMPLE, ROOT, run_cli
 

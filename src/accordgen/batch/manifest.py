@@ -99,8 +99,11 @@ def _trusted(entry: Entry) -> Entry | None:
     manifest is a file anyone can edit: a name read from it is never trusted further."""
     from .messages import safe_output_name
 
+    if not entry.sortie:  # a row that failed before it was named
+        entry.pdf = entry.notebook = ""
+        return entry
     try:
-        if not entry.sortie or safe_output_name(entry.sortie) != entry.sortie:
+        if safe_output_name(entry.sortie) != entry.sortie:
             return None  # not a name the batch writes: the row is redone
     except ValueError:
         return None
