@@ -19,7 +19,8 @@ import psutil
 import pytest
 from docx import Document as open_docx
 
-from accordgen.batch.run import COLUMNS, MANIFEST, Entry, read_manifest, run_document_job
+from accordgen.batch.jobs import DocumentJob, RowJob, run_document_job
+from accordgen.batch.manifest import COLUMNS, MANIFEST, Entry, read_manifest
 from accordgen.demo import dossier_documents
 from accordgen.tools.text import document_text
 
@@ -308,12 +309,10 @@ def test_notebook_without_overrides_parameter_fails_the_row(tmp_path: Path, monk
             cell.source = "\n".join(line for line in cell.source.splitlines() if "overrides" not in line)
     nbformat.write(nb, tmp_path / "accord.ipynb")
     monkeypatch.setenv("ACCORDGEN_NOTEBOOKS", str(tmp_path))
-    job = {"ligne": 2, "type": "accord", "fichier": "a.yaml", "chemin": str(ACCORD), "sortie": "a.docx",
-           "overrides": {"signature.lieu": "Meaux"}, "empreinte": "", "output_dir": str(tmp_path / "out"),
-           "workdir": str(tmp_path / "w")}
-    (result,) = run_document_job(job)
-    assert result["statut"] == "failed"
-    assert "n'a pas de paramètre « overrides »" in result["message"]
+    row = RowJob(2, "accord", "a.yaml", str(ACCORD), "a.docx", {"signature.lieu": "Meaux"})
+    (result,) = run_document_job(DocumentJob(row, str(tmp_path / "out"), str(tmp_path / "w")))
+    assert result.statut == "failed"
+    assert "n'a pas de paramètre « overrides »" in result.message
     assert not (tmp_path / "out" / "a.docx").exists()
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import accordgen
-import accordgen.render.output
-import accordgen.render.template
 from accordgen.errors import OutputError
+from accordgen.render import output as render_output
+from accordgen.render import template as render_template
 
 from conftest import EXAMPLE, ROOT, run_cli
 
@@ -55,8 +55,8 @@ def test_write_failure_leaves_nothing(where: str, code: int, message: str, exist
     if existing:
         out.write_bytes(PREVIOUS)
     before = folder_state(tmp_path)
-    target = {"fsync": (accordgen.render.output.os, "fsync"), "replace": (accordgen.render.output.os, "replace"),
-              "mkstemp": (accordgen.render.output.tempfile, "mkstemp")}[where]
+    target = {"fsync": (render_output.os, "fsync"), "replace": (render_output.os, "replace"),
+              "mkstemp": (render_output.tempfile, "mkstemp")}[where]
     monkeypatch.setattr(*target, failing(OSError(code, os.strerror(code))))
     with pytest.raises(OutputError) as info:
         accordgen.render(doc, out)
@@ -66,7 +66,7 @@ def test_write_failure_leaves_nothing(where: str, code: int, message: str, exist
 
 def test_unknown_os_error_is_still_french(doc: accordgen.Document, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accordgen.render.output.os, "fsync", failing(OSError(errno.ETXTBSY, "Text file busy")))
+    monkeypatch.setattr(render_output.os, "fsync", failing(OSError(errno.ETXTBSY, "Text file busy")))
     with pytest.raises(OutputError, match=r"écriture impossible \(erreur système \d+ : Text file busy\)"):
         accordgen.render(doc, tmp_path / "accord.docx")
     assert list(tmp_path.iterdir()) == []
@@ -78,7 +78,7 @@ def test_interrupted_write_leaves_nothing_under_the_final_name(
         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "accord.docx"
     out.write_bytes(PREVIOUS)
-    monkeypatch.setattr(accordgen.render.output.os, "fsync", failing(interrupt))
+    monkeypatch.setattr(render_output.os, "fsync", failing(interrupt))
     with pytest.raises(type(interrupt)):
         accordgen.render(doc, out)
     assert folder_state(tmp_path) == {"accord.docx": PREVIOUS}
@@ -87,7 +87,7 @@ def test_interrupted_write_leaves_nothing_under_the_final_name(
 def test_render_failure_before_writing_leaves_nothing(doc: accordgen.Document, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """An error while building the document (here, in a filter) writes nothing at all."""
-    monkeypatch.setitem(accordgen.render.template.ENV.filters, "date_longue", failing(ValueError("panne")))
+    monkeypatch.setitem(render_template.ENV.filters, "date_longue", failing(ValueError("panne")))
     with pytest.raises(accordgen.TemplateError, match="erreur d'un filtre ou d'une expression : panne"):
         accordgen.render(doc, tmp_path / "sortie" / "accord.docx")
     assert not (tmp_path / "sortie").exists()
@@ -117,11 +117,12 @@ def test_cli_bad_output_path(output: str, message: str, tmp_path: Path) -> None:
 
 SLOW_WRITE = """
 import sys, time
-import accordgen.render.output, accordgen.cli
+import accordgen.cli
+from accordgen.render import output as render_output
 def slow_fsync(fd):
     print("écriture en cours", flush=True)
     time.sleep(60)
-accordgen.render.output.os.fsync = slow_fsync
+render_output.os.fsync = slow_fsync
 sys.exit(accordgen.cli.main(sys.argv[1:]))
 """
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from accordgen.batch.messages import failure_message, one_line, safe_output_name
 from accordgen.batch.register import canonical_path, override_values, parse_override, read_register
-from accordgen.batch.run import failure_message, one_line, safe_output_name
 from accordgen.demo import dossier_documents
 from accordgen.dossier import load
 from accordgen.errors import RegisterError, ValidationError

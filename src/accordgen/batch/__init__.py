@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .run import BatchResult, executer_groupe, run_batch, verifier
+from .group import executer_groupe
+from .run import BatchResult, run_batch, verifier
 
 __all__ = ["BatchResult", "executer_groupe", "run_batch", "verifier"]

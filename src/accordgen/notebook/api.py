@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dossier import Document, load
+from ..errors import OutputError
 from ..render import render
 
 
@@ -41,6 +42,10 @@ def chemin_sortie(doc: Document, output_dir: str | Path, output_name: str = "") 
     name = output_name or doc.output_stem
     if not name.endswith(".docx"):
         name += ".docx"
+    if Path(name).name != name or "\\" in name or name.startswith(".") or "\x00" in name:
+        raise OutputError(Path(output_dir) / name,
+                          f"nom de sortie refusé (« {output_name or name} ») : indiquez un simple nom de "
+                          "fichier, sans dossier ni « .. » ; le document s'écrit dans output_dir")
     return Path(output_dir) / name
 
 

@@ -48,6 +48,20 @@ _MESSAGES = {
 }
 
 
+def _umask() -> int:
+    """This process's umask (read without changing it where Linux shows it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read by setting it (not thread-safe, but brief)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     path = Path(path)
@@ -59,7 +73,7 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it 0600: as open() would
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:

@@ -1,0 +1,72 @@
+"""Output names and the one-line French messages of the manifest."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from ..errors import AccordgenError, ValidationError
+from .register import canonical_path
+
+MAX_NAME_BYTES = 150
+_UNSAFE = re.compile(r"[^\w.\-]")
+
+
+def safe_output_name(raw: str) -> str:
+    """A file name that stays in the output folder: last path component only, letters
+    (accents allowed), digits, ``.``, ``_`` and ``-`` kept, anything else -> ``_``, no
+    leading dot, ``.docx`` appended when missing, at most 150 bytes before the extension.
+    Raises ValueError (French) when nothing usable is left."""
+    name = unicodedata.normalize("NFC", str(raw)).strip()
+    name = re.split(r"[/\\]", name)[-1].strip()
+    name = _UNSAFE.sub("_", name).lstrip(".")
+    if name.lower().endswith(".docx"):
+        name = name[:-5]
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip(".")
+    if not name.strip("_-."):
+        raise ValueError(f"nom de sortie inutilisable : « {raw} »")
+    return name + ".docx"
+
+
+def one_line(text: str) -> str:
+    """A multi-line French message on one manifest line."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    if not lines:
+        return ""
+    rest = [line[2:] if line.startswith("- ") else line for line in lines[1:]]
+    return lines[0] + (" — " + " ; ".join(rest) if rest else "")
+
+
+def _column_for(path: str, columns: Mapping[str, str]) -> str | None:
+    """The override column a problem's field path comes from, if any."""
+    for canon, column in columns.items():
+        if path == canon or path.startswith((canon + ".", canon + "[")) or \
+                canon.startswith((path + ".", path + "[")):
+            return column
+    return None
+
+
+def failure_message(exc: BaseException, override_columns: Sequence[str] = ()) -> str:
+    """The manifest message of a failed row: the French message of the error, on one line,
+    with the register column named when an override caused the problem."""
+    if isinstance(exc, ValidationError) and override_columns:
+        canon = {canonical_path(c): c for c in override_columns}
+        problems, named = [], False
+        for path, msg in exc.problems:
+            column = _column_for(path, canon)
+            if column and "colonne « " not in msg:
+                msg = f"colonne « {column} » du registre : {msg}"
+            named = named or column is not None
+            problems.append((path, msg))
+        text = one_line(str(type(exc)(exc.file, problems)))
+        if not named:
+            text += f" (valeurs remplacées par le registre : {', '.join(override_columns)})"
+        return text
+    if isinstance(exc, AccordgenError):
+        return one_line(str(exc))
+    return one_line(f"erreur inattendue ({type(exc).__name__} : {exc})")
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    return f"{n} {singular if n < 2 else plural_form}"
