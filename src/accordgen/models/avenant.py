@@ -23,7 +23,7 @@ from pydantic import Field
 from ..rules import dates
 from ..rules.dates import Periode
 from .accord import Accord, Apport
-from .base import Bloc, Cle, Duree, Modele, Texte, blocs, today
+from .base import Bloc, Cle, Duree, Jour, Modele, Texte, blocs, today
 from .derive import DocumentDerive
 from .etat import EtatAccord, appliquer
 from .parties import Deliberation, Nature, Personne
@@ -84,7 +84,7 @@ class SignatureAvenant(Modele):
     """Place and date of signature of the amendment."""
 
     lieu: Texte = Field(description="Lieu de signature (« Melun »).")
-    date: dt.date | None = Field(
+    date: Jour | None = Field(
         default=None,
         description="Date de signature (AAAA-MM-JJ), au plus tard le dernier jour du terme en "
         "vigueur ; laisser vide pour un avenant à signer (il doit alors l'être avant ce terme).",

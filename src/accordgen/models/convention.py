@@ -31,7 +31,7 @@ from ..rules import dates
 from ..rules.identifiers import EMAIL
 from .accord import Accord, Axe
 from .avenant import empreinte, etat_accord
-from .base import Bloc, Cle, Modele, Texte, blocs
+from .base import Bloc, Cle, Jour, Modele, Montant, Texte, blocs
 from .derive import DocumentDerive
 from .etat import EtatAccord
 from .parties import Deliberation, Nature, Personne
@@ -197,7 +197,7 @@ class ContrepartieFinanciere(Modele):
     description: Texte = Field(
         description="Prestations ou avantages en contrepartie (« le développement de l'application de visite »)."
     )
-    montant: Decimal | None = Field(
+    montant: Montant | None = Field(
         default=None, description="Montant en euros (1500.00), s'il s'agit d'un prix."
     )
     taxes: Literal["HT", "TTC"] = Field(default="HT", description="Montant HT (par défaut) ou TTC.")
@@ -244,15 +244,15 @@ class ConventionSpecifique(DocumentDerive):
     engagements_communs: list[Texte] = Field(
         default_factory=list, description="Engagements communs aux parties (facultatif)."
     )
-    date_signature: dt.date | None = Field(
+    date_signature: Jour | None = Field(
         default=None,
         description="Date de signature (AAAA-MM-JJ), dans la durée de l'accord ; laisser vide pour "
         "une convention à signer.",
     )
-    date_debut: dt.date = Field(
+    date_debut: Jour = Field(
         description="Premier jour d'application (AAAA-MM-JJ), au plus tôt le jour de la signature de l'accord."
     )
-    date_fin: dt.date = Field(
+    date_fin: Jour = Field(
         description="Dernier jour d'application, inclus (AAAA-MM-JJ), au plus tard le terme de l'accord."
     )
     referents: dict[Cle, Referent] = Field(

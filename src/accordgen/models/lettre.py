@@ -20,7 +20,7 @@ from ..rules import dates
 from ..rules.dates import RegleDelai, Unite
 from ..rules.identifiers import EMAIL, check_lrar_number, check_postal_address
 from .avenant import empreinte, etat_accord, renouvellements, terme_en_vigueur
-from .base import Bloc, Cle, Modele, Texte, blocs
+from .base import Bloc, Cle, Jour, Modele, Texte, blocs
 from .derive import DocumentDerive
 from .parties import Partie, Personne
 
@@ -113,7 +113,7 @@ class LettreResiliation(DocumentDerive):
         "parties (par défaut : l'autre partie).",
     )
     lieu: Texte = Field(description="Lieu d'envoi imprimé avant la date (« Melun »).")
-    date_envoi: dt.date = Field(
+    date_envoi: Jour = Field(
         description="Date de la lettre et de son envoi (date du cachet de la poste, AAAA-MM-JJ) : le "
         "préavis court à compter du lendemain."
     )

@@ -55,6 +55,7 @@ _DIGITS = re.compile(r"\d+")
 
 class _Deadline(threading.local):
     at: float | None = None
+    seconds: float = MAX_SECONDS
 
 
 _DEADLINE = _Deadline()
@@ -65,7 +66,7 @@ def tick() -> None:
     at = _DEADLINE.at
     if at is not None and time.monotonic() > at:
         _DEADLINE.at = None  # one error, not one per frame on the way out
-        raise SecurityError(f"rendu trop long (plus de {MAX_SECONDS:g} secondes)")
+        raise SecurityError(f"rendu trop long (plus de {_DEADLINE.seconds:g} secondes)")
 
 
 def _too_long() -> SecurityError:
@@ -241,15 +242,15 @@ def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
 def _on_alarm(signum: int, frame: Any) -> None:
     if _DEADLINE.at is not None:
         _DEADLINE.at = None
-        raise SecurityError(f"rendu trop long (plus de {MAX_SECONDS:g} secondes)")
+        raise SecurityError(f"rendu trop long (plus de {_DEADLINE.seconds:g} secondes)")
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:
     """Bound the renders inside the block to ``seconds`` (default :data:`MAX_SECONDS`)."""
     seconds = MAX_SECONDS if seconds is None else seconds
-    outer = _DEADLINE.at
-    _DEADLINE.at = time.monotonic() + seconds
+    outer, outer_seconds = _DEADLINE.at, _DEADLINE.seconds
+    _DEADLINE.at, _DEADLINE.seconds = time.monotonic() + seconds, seconds
     if outer is not None:  # nested: the earliest deadline wins, the outer timer stays
         _DEADLINE.at = min(_DEADLINE.at, outer)
     use_signal = outer is None and threading.current_thread() is threading.main_thread() \
@@ -257,11 +258,11 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
     previous: Any = None
     if use_signal:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
-        before = signal.setitimer(signal.ITIMER_REAL, seconds + 0.5)
+        before = signal.setitimer(signal.ITIMER_REAL, seconds + 0.2)
     try:
         yield
     finally:
-        _DEADLINE.at = outer
+        _DEADLINE.at, _DEADLINE.seconds = outer, outer_seconds
         if use_signal:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
