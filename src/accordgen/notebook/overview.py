@@ -21,6 +21,7 @@ from typing import Any
 from ..dossier import Document, load
 from ..errors import AccordgenError, InputError, ValidationError
 from ..kinds import DOCUMENT_KINDS
+from ..models.base import today as paris_today
 from ..yamlio import read_yaml
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -201,7 +202,7 @@ class Dossier:
         from matplotlib.patches import Patch
 
         periods = self.liste_periodes
-        today = today or dt.date.today()
+        today = today or paris_today()
         height = 1.6 + 0.42 * max(len(periods), 1)
         fig, ax = plt.subplots(figsize=(11, height), dpi=100)
         plt.close(fig)  # shown once, as the cell's value
