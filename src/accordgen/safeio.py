@@ -88,6 +88,18 @@ def read_regular_file(path: Path | str, limit: int, *, error: type[InputError] =
         os.close(fd)
 
 
+def resolve(path: Path | str, *, error: type[InputError] = InputError) -> Path:
+    """``Path(path).resolve()``, with a symlink loop (RuntimeError in Python 3.11, OSError
+    ELOOP later) as an :class:`InputError` naming the file instead of an internal error."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        raise error(str(path), _ERRNO_MESSAGES[errno.ELOOP]) from None
+    except OSError as exc:
+        raise error(str(path), _ERRNO_MESSAGES.get(exc.errno or 0,
+                                                   f"lecture impossible ({exc.strerror})")) from None
+
+
 def read_zip_members(data: bytes, name: Path | str, *, error: type[InputError] = InputError,
                      member_limit: int = MAX_MEMBER_BYTES,
                      total_limit: int = MAX_ARCHIVE_BYTES) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ types, durations, and the translation of pydantic errors into French field messa
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -264,11 +265,12 @@ TIME_ZONE = ZoneInfo("Europe/Paris")
 Départements are in metropolitan France."""
 
 
-def now() -> datetime:
-    """The current instant, aware (the one clock accordgen reads; tests freeze it here)."""
-    return datetime.now(TIME_ZONE)
+def _clock() -> float:
+    """The current instant, seconds since the epoch (the one clock; tests freeze it here)."""
+    return time.time()
 
 
 def today() -> date:
-    """Today's date in Europe/Paris (one place, so tests can reason about it)."""
-    return now().astimezone(TIME_ZONE).date()
+    """Today's date in Europe/Paris, whatever ``TZ`` says (one place, so tests can reason
+    about it)."""
+    return datetime.fromtimestamp(_clock(), TIME_ZONE).date()
