@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import AccordgenError
+from .errors import AccordgenError, OutputError
+from .frparser import FrenchArgumentParser
 from .kinds import DOCUMENT_KINDS
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -25,6 +26,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     doc = load(args.file, args.kind)
     out = Path(args.output) if args.output else Path("outputs") / f"{doc.output_stem}.docx"
+    check_docx_output(out, [Path(args.file), Path(doc.path)])
     if args.pdf:
         from .tools.pdf import require_soffice
 
@@ -41,6 +43,38 @@ def _cmd_render(args: argparse.Namespace) -> int:
             raise PdfError(f"le DOCX a été écrit, mais pas le PDF : {exc.message}", out) from None
         print(f"{pdf} écrit (PDF)")
     return EXIT_OK
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
+    """Refuse an output path that could destroy a drafter's file: not ending in ``.docx``,
+    one of the inputs (or a hard or symbolic link to one), a link, or an existing file that
+    is not a DOCX (a previous output is a zip: ``PK``)."""
+    if out.suffix.lower() != ".docx":
+        raise OutputError(out, "le fichier de sortie doit avoir l'extension .docx")
+    if any(_same_file(out, source) for source in inputs):
+        raise OutputError(out, "le fichier de sortie est un des fichiers lus (paramètres) : "
+                               "il ne sera pas remplacé, choisissez un autre nom")
+    if out.is_symlink():
+        raise OutputError(out, "le fichier de sortie est un lien symbolique : il ne sera pas "
+                               "remplacé, choisissez un autre nom")
+    if out.exists():
+        head = b""
+        if out.is_file():  # never open a FIFO or a device
+            try:
+                with open(out, "rb") as fh:
+                    head = fh.read(4)
+            except OSError:
+                pass
+        if head != b"PK\x03\x04":
+            raise OutputError(out, "un fichier qui n'est pas un document Word (.docx) porte déjà ce "
+                                   "nom : il ne sera pas remplacé, choisissez un autre nom")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -131,6 +165,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .tools.redline import compare_files, parse_date
 
     date = parse_date(args.date) if args.date else None
+    check_docx_output(Path(args.output), [Path(args.old), Path(args.new)])
     resume = compare_files(args.old, args.new, args.output, auteur=args.auteur, date=date)
     print(resume)
     print(f"{args.output} écrit (modifications suivies de {args.old} à {args.new})")
@@ -177,11 +212,12 @@ def _enter_workspace(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     kinds = sorted(DOCUMENT_KINDS)
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="accordgen",
         description="Génère les documents d'un accord de coopération à partir de paramètres YAML.",
     )
-    parser.add_argument("--version", action="version", version=f"accordgen {__version__}")
+    parser.add_argument("--version", action="version", version=f"accordgen {__version__}",
+                        help="afficher la version et quitter")
     parser.add_argument("--espace", metavar="DOSSIER",
                         help="espace de travail à utiliser (défaut : celui qui contient le fichier "
                              "traité, ou le dossier courant ; voir accordgen init)")

@@ -3,7 +3,10 @@
 - dates stay strings (the models parse them, so ``2023-02-30`` is a field error, not a crash);
 - only ``true``/``false`` are booleans (``Non`` or ``On`` in a name stays text);
 - duplicate keys are refused (the second would silently win);
-- aliases are limited (no "billion laughs");
+- aliases are limited (no "billion laughs"), and so is the number of values (a 2 MB file of
+  tiny paragraphs would otherwise cost hundreds of MB once parsed);
+- keys are plain values (``? [a, b] : c`` is refused);
+- the file must be a regular file of at most :data:`MAX_BYTES` (see :mod:`accordgen.safeio`);
 - every failure is an :class:`InputError` naming the file, in French.
 """
 
@@ -18,10 +21,12 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .safeio import MAX_YAML_BYTES, read_regular_file
 
 MAX_ALIASES = 50
 MAX_EXPANDED = 10_000  # values reached through aliases, counted as if written out
-MAX_BYTES = 5_000_000
+MAX_BYTES = MAX_YAML_BYTES  # 2 MB: a real parameter file is under 50 KB
+MAX_NODES = 50_000  # values (scalars, lists, mappings) in one file; the example has ~300
 _BAD_KEY = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
@@ -67,8 +72,16 @@ class _Loader(yaml.SafeLoader):
         self._aliases = 0
         self._expanded = 0
         self._sizes: dict[int, int] = {}
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            line = self.peek_event().start_mark.line + 1
+            raise yaml.YAMLError(
+                f"trop de valeurs (plus de {MAX_NODES}, ligne {line}) : "
+                "un fichier de paramètres n'en contient que quelques centaines"
+            )
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             line = self.peek_event().start_mark.line + 1
@@ -97,8 +110,13 @@ class _Loader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.YAMLError(
+                    f"nom de champ invalide ligne {line} : une liste ou un ensemble de champs "
+                    "ne peut pas servir de nom (écrivez « nom: valeur »)"
+                )
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and _BAD_KEY.search(key):
                 raise yaml.YAMLError(
                     f"nom de champ invalide ligne {line} : il contient un caractère de contrôle "
@@ -141,19 +159,18 @@ def parse_yaml(text: str, file: Path | str = "<texte>") -> Any:
 def read_yaml(path: Path | str) -> dict[str, Any]:
     """Read a parameter file; the top level must be a mapping."""
     path = Path(path)
+    raw = read_regular_file(path, MAX_BYTES)
+    return parse_file_bytes(raw, path)
+
+
+def parse_file_bytes(raw: bytes, path: Path | str) -> dict[str, Any]:
+    """The mapping in ``raw``, the bytes read from ``path`` (parsed once per content)."""
+    path = Path(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(path, f"fichier trop volumineux (plus de {MAX_BYTES} octets)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "fichier introuvable") from None
-    except IsADirectoryError:
-        raise InputError(path, "c'est un dossier, pas un fichier YAML") from None
-    except PermissionError:
-        raise InputError(path, "lecture refusée (droits insuffisants)") from None
-    except OSError as exc:
-        raise InputError(path, f"lecture impossible ({exc.strerror})") from None
-    key = (str(path.resolve()), hashlib.sha256(raw).digest())
+        resolved = str(path.resolve())
+    except (OSError, RuntimeError):  # a loop appeared since the read: the name is the key
+        resolved = str(path.absolute())
+    key = (resolved, hashlib.sha256(raw).digest())
     cached = _PARSED.get(key)
     if cached is None:
         cached = _parse_file(raw, path)

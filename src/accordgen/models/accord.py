@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from ..rules import dates
 from ..rules.dates import FinDeTerme, Periode
 from ..rules.identifiers import ActesId, parse_actes
-from .base import Bloc, Cle, Duree, Modele, Redaction, Texte, blocs
+from .base import Bloc, Cle, Duree, Jour, Modele, Redaction, Texte, blocs
 from .parties import Partie
 
 
@@ -23,9 +23,9 @@ class Actes(Modele):
         description="Identifiant de l'accusé de réception : DDD-SIREN-AAAAMMJJ-NUMERO-NATURE "
         "(« 077-227700010-20220617-lmc100000023831-DE »)."
     )
-    envoi_prefecture: dt.date | None = Field(default=None, description="Date d'envoi en préfecture.")
-    reception_prefet: dt.date | None = Field(default=None, description="Date de réception par le préfet.")
-    publication: dt.date | None = Field(default=None, description="Date de publication.")
+    envoi_prefecture: Jour | None = Field(default=None, description="Date d'envoi en préfecture.")
+    reception_prefet: Jour | None = Field(default=None, description="Date de réception par le préfet.")
+    publication: Jour | None = Field(default=None, description="Date de publication.")
     publication_libelle: Texte = Field(
         default="Publication", description="Libellé de la publication (« Publication RAAD »)."
     )
@@ -100,7 +100,7 @@ class Signature(Modele):
     """Place, date and signatories."""
 
     lieu: Texte = Field(description="Lieu de signature (« Melun »).")
-    date: dt.date | None = Field(
+    date: Jour | None = Field(
         default=None, description="Date de signature ; laisser vide pour un accord à signer."
     )
     exemplaires: int | None = Field(

@@ -11,14 +11,13 @@ The term in force is the accord's period extended by the dossier's earlier valid
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field
 
 from .accord import Accord, Apport
-from .base import Bloc, Cle, Duree, Modele, Texte
+from .base import Bloc, Cle, Duree, Jour, Modele, Texte
 from .derive import DocumentDerive
 from .parties import Deliberation, Personne
 
@@ -78,7 +77,7 @@ class SignatureAvenant(Modele):
     """Place and date of signature of the amendment."""
 
     lieu: Texte = Field(description="Lieu de signature (« Melun »).")
-    date: dt.date | None = Field(
+    date: Jour | None = Field(
         default=None,
         description="Date de signature (AAAA-MM-JJ), au plus tard le dernier jour du terme en "
         "vigueur ; laisser vide pour un avenant à signer (il doit alors l'être avant ce terme).",

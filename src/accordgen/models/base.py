@@ -4,10 +4,13 @@ types, durations, and the translation of pydantic errors into French field messa
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import pydantic
 from pydantic import (
@@ -44,6 +47,35 @@ Texte = Annotated[
     AfterValidator(_xml_safe),
 ]
 """A non-empty text, stripped, that XML can hold."""
+
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2200, 12, 31)
+
+
+def _date_plausible(value: date) -> date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(
+            f"date hors des limites : « {value.isoformat()} » (attendu : entre "
+            f"{DATE_MIN.year} et {DATE_MAX.year})"
+        )
+    return value
+
+
+Jour = Annotated[date, AfterValidator(_date_plausible)]
+"""A calendar date (``AAAA-MM-JJ``) between 1900-01-01 and 2200-12-31: every date field of
+the models uses it, so that terms, notices and renewals computed from it stay in the
+calendar (a year 9998 would pass validation and fail at rendering)."""
+
+MONTANT_MAX = Decimal("999999999999.99")
+
+
+def _montant_plausible(value: Decimal) -> Decimal:
+    if value.is_finite() and abs(value) > MONTANT_MAX:
+        raise ValueError("montant trop élevé (au plus 999 999 999 999,99 euros)")
+    return value
+
+
+Montant = Annotated[Decimal, AfterValidator(_montant_plausible)]
+"""An amount in euros, at most 999 999 999 999.99 (``1e30`` would pass and fail at rendering)."""
 
 Cle = Annotated[
     str,
@@ -89,7 +121,7 @@ class Redaction(Modele):
         description="Version du projet (« 3 », « 2-bis »), imprimée après « PROJET » et reprise "
         "dans les propriétés du document.",
     )
-    date_version: date | None = Field(
+    date_version: Jour | None = Field(
         default=None,
         description="Date de cette version du projet (par défaut : le jour de la génération).",
     )
@@ -228,6 +260,17 @@ def french_problems(exc: pydantic.ValidationError) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+TIME_ZONE = ZoneInfo("Europe/Paris")
+"""The one time zone of "today" (a draft's default date), whatever ``TZ`` says: the
+Départements are in metropolitan France."""
+
+
+def _clock() -> float:
+    """The current instant, seconds since the epoch (the one clock; tests freeze it here)."""
+    return time.time()
+
+
 def today() -> date:
-    """Today's date (one place, so tests can reason about it)."""
-    return date.today()
+    """Today's date in Europe/Paris, whatever ``TZ`` says (one place, so tests can reason
+    about it)."""
+    return datetime.fromtimestamp(_clock(), TIME_ZONE).date()

@@ -19,7 +19,6 @@ inside that term.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
@@ -29,7 +28,7 @@ from pydantic import Field, field_validator
 
 from ..rules import dates
 from ..rules.identifiers import EMAIL
-from .base import Bloc, Cle, Modele, Texte
+from .base import Bloc, Cle, Jour, Modele, Montant, Texte
 from .derive import DocumentDerive
 from .parties import Deliberation, Personne
 
@@ -194,7 +193,7 @@ class ContrepartieFinanciere(Modele):
     description: Texte = Field(
         description="Prestations ou avantages en contrepartie (« le développement de l'application de visite »)."
     )
-    montant: Decimal | None = Field(
+    montant: Montant | None = Field(
         default=None, description="Montant en euros (1500.00), s'il s'agit d'un prix."
     )
     taxes: Literal["HT", "TTC"] = Field(default="HT", description="Montant HT (par défaut) ou TTC.")
@@ -241,15 +240,15 @@ class ConventionSpecifique(DocumentDerive):
     engagements_communs: list[Texte] = Field(
         default_factory=list, description="Engagements communs aux parties (facultatif)."
     )
-    date_signature: dt.date | None = Field(
+    date_signature: Jour | None = Field(
         default=None,
         description="Date de signature (AAAA-MM-JJ), dans la durée de l'accord ; laisser vide pour "
         "une convention à signer.",
     )
-    date_debut: dt.date = Field(
+    date_debut: Jour = Field(
         description="Premier jour d'application (AAAA-MM-JJ), au plus tôt le jour de la signature de l'accord."
     )
-    date_fin: dt.date = Field(
+    date_fin: Jour = Field(
         description="Dernier jour d'application, inclus (AAAA-MM-JJ), au plus tard le terme de l'accord."
     )
     referents: dict[Cle, Referent] = Field(

@@ -9,7 +9,6 @@ asks for the restitution or destruction of confidential information (Art. 9.5).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -17,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from ..rules.identifiers import EMAIL, check_lrar_number, check_postal_address
-from .base import Bloc, Cle, Modele, Texte
+from .base import Bloc, Cle, Jour, Modele, Texte
 from .derive import DocumentDerive
 from .parties import Partie, Personne
 
@@ -110,7 +109,7 @@ class LettreResiliation(DocumentDerive):
         "parties (par défaut : l'autre partie).",
     )
     lieu: Texte = Field(description="Lieu d'envoi imprimé avant la date (« Melun »).")
-    date_envoi: dt.date = Field(
+    date_envoi: Jour = Field(
         description="Date de la lettre et de son envoi (date du cachet de la poste, AAAA-MM-JJ) : le "
         "préavis court à compter du lendemain."
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Literal
@@ -10,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..rules.identifiers import check_siren
-from .base import Cle, Modele, Texte
+from .base import Cle, Jour, Modele, Texte
 
 
 class Genre(StrEnum):
@@ -58,7 +57,7 @@ class Deliberation(Modele):
         default="le",
         description="Article de l'assemblée : le (« du Conseil départemental »), la (« de la Commission permanente ») ou l'.",
     )
-    date: dt.date = Field(description="Date de la délibération (AAAA-MM-JJ).")
+    date: Jour = Field(description="Date de la délibération (AAAA-MM-JJ).")
     numero: Texte | None = Field(default=None, description="Numéro de la délibération, s'il y en a un.")
 
     @property

@@ -26,7 +26,8 @@ from ..dossier import Document, load, resolve, validate_params
 from ..errors import AccordgenError, InputError, ValidationError
 from ..kinds import Kind, get_kind
 from ..render.output import write_atomic
-from ..yamlio import parse_yaml
+from ..safeio import read_regular_file
+from ..yamlio import MAX_BYTES, parse_yaml
 from . import roundtrip as rt
 from .fields import (
     ROUGE,
@@ -227,9 +228,9 @@ class Formulaire:
                        "n'a pas été modifié.", ok=False)
             return False
         try:
-            on_disk = self.path.read_bytes()
-        except OSError as exc:
-            self._dire(f"Enregistrement refusé : fichier illisible ({esc(exc.strerror)}).", ok=False)
+            on_disk = read_regular_file(self.path, MAX_BYTES)
+        except InputError as exc:
+            self._dire(f"Enregistrement refusé : {esc(exc.message)}.", ok=False)
             return False
         if on_disk != self.fichier.octets:
             self._dire("Enregistrement refusé : le fichier a été modifié ailleurs depuis son ouverture "

@@ -19,6 +19,7 @@ from ..dossier import Document, Loader
 from ..errors import InputError
 from ..kinds import DOCUMENT_KINDS
 from ..kinds.base import Category
+from ..models.base import today as paris_today
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -158,7 +159,7 @@ class Overview:
         from matplotlib.patches import Patch
 
         periods = self.liste_periodes
-        today = today or dt.date.today()
+        today = today or paris_today()
         height = 1.6 + 0.42 * max(len(periods), 1)
         fig, ax = plt.subplots(figsize=(11, height), dpi=100)
         plt.close(fig)  # shown once, as the cell's value

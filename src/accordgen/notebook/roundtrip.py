@@ -31,7 +31,8 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import InputError
-from ..yamlio import parse_yaml, read_yaml
+from ..safeio import read_regular_file
+from ..yamlio import MAX_BYTES, parse_file_bytes, parse_yaml
 
 # (mapping indent, sequence indent, dash offset): the layouts drafters' files use.
 _LAYOUTS = [(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 4, 0), (4, 2, 0)]
@@ -62,8 +63,9 @@ class FichierYaml:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.octets = self.path.read_bytes() if self.path.exists() else b""
-        self.valeurs = read_yaml(self.path)  # InputError with the French message when unreadable
+        # one bounded read of a regular file (InputError in French when unreadable)
+        self.octets = read_regular_file(self.path, MAX_BYTES)
+        self.valeurs = parse_file_bytes(self.octets, self.path)
         text = self.octets.decode("utf-8-sig")
         self.bom = self.octets.startswith(b"\xef\xbb\xbf")
         self.newline = "\r\n" if "\r\n" in text else "\n"

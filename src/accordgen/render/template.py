@@ -22,11 +22,12 @@ from typing import Any
 import jinja2
 from docx import Document as open_docx
 from docxtpl import DocxTemplate
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from ..errors import TemplateError
+from ..errors import InputError, TemplateError
 from ..rules.fr import FILTERS
+from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
+from .sandbox import Sandbox, render_bounded, time_limit
 
 HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -37,26 +38,6 @@ _TAG = re.compile(r"<[^>]+>")
 # docxtpl's escapes for literal braces in a template ("{_{" prints "{{"), turned into Jinja
 # string literals before compiling, so that a *value* containing "{_{" is printed as written.
 _LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
-MAX_SEQUENCE = 1_000_000  # longest string or list a template may build with "*"
-MAX_EXPONENT = 1_000
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits on ``*`` and ``**`` so a template cannot exhaust memory or CPU."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-            raise jinja2.exceptions.SecurityError(f"exposant trop grand (plus de {MAX_EXPONENT})")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
-                    raise jinja2.exceptions.SecurityError(
-                        f"texte ou liste trop long (plus de {MAX_SEQUENCE} éléments)")
-        return super().call_binop(context, operator, left, right)
-
-
 def _printable(value: Any) -> Any:
     """What ``{{ ... }}`` may print: values, never a function, a class or Jinja's internals
     (``{{ p.items }}`` without parentheses would print "<built-in method ...>" in a contract)."""
@@ -68,7 +49,7 @@ def _printable(value: Any) -> Any:
 
 def make_env() -> jinja2.Environment:
     """The one Jinja environment of accordgen: sandboxed, strict, autoescaped, French filters."""
-    env = _Sandbox(
+    env = Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -111,15 +92,13 @@ class TemplateFile:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        try:  # a regular file, bounded read and bounded decompression
+            data = read_regular_file(self.path, MAX_DOCX_BYTES)
+            self.members: dict[str, bytes] = read_zip_members(data, self.path)
+        except InputError as exc:
+            raise TemplateError(self.path, exc.message) from None
         try:
-            self.members: dict[str, bytes] = {}
-            data = self.path.read_bytes()
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                for info in zf.infolist():
-                    self.members[info.filename] = zf.read(info)
             docx = open_docx(io.BytesIO(data))  # the same bytes as the members and the hash
-        except FileNotFoundError:
-            raise TemplateError(self.path, "fichier introuvable") from None
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise TemplateError(self.path, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
         except OSError as exc:
@@ -167,10 +146,14 @@ class CompiledTemplate(TemplateFile):
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Render every tagged part; returns the new bytes of each zip member."""
+        with time_limit():  # MAX_SECONDS for the whole document
+            return self._render_parts(context)
+
+    def _render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for part in self.parts:
             try:
-                xml = part.template.render(context)
+                xml = render_bounded(part.template, context)
             except jinja2.UndefinedError as exc:
                 raise self._error(part, exc, f"variable non définie : {exc.message}") from None
             except jinja2.exceptions.SecurityError as exc:
@@ -180,6 +163,8 @@ class CompiledTemplate(TemplateFile):
             except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError,
                     RecursionError) as exc:
                 raise self._error(part, exc, f"erreur d'un filtre ou d'une expression : {exc}") from None
+            except MemoryError as exc:
+                raise self._error(part, exc, "mémoire insuffisante pour ce modèle") from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = self._tpl.resolve_listing(xml)
             try:

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import holidays
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "FinDeTerme",
@@ -47,6 +47,26 @@ __all__ = [
 ]
 
 _ONE_DAY = timedelta(days=1)
+_T = TypeVar("_T")
+
+
+def _in_calendar(func: Callable[..., _T]) -> Callable[..., _T]:
+    """A date computation that passes the year 9999 raises a French ValueError, never
+    OverflowError (the models bound dates to 1900-2200, so this is a last resort)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> _T:
+        try:
+            return func(*args, **kwargs)
+        except OverflowError:
+            raise ValueError("date hors du calendrier (au-delà de l'an 9999)") from None
+        except ValueError as exc:
+            if "out of range" in str(exc):
+                raise ValueError("date hors du calendrier (au-delà de l'an 9999)") from None
+            raise
+
+    return wrapper
+
 
 
 class Unite(StrEnum):
@@ -179,6 +199,7 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, last_day))
 
 
+@_in_calendar
 def add_duration(start: date, valeur: int, unite: Unite | str) -> date:
     """Return ``start`` shifted by ``valeur`` days, months or years.
 
@@ -196,6 +217,7 @@ def add_duration(start: date, valeur: int, unite: Unite | str) -> date:
     return _add_months(start, 12 * n)
 
 
+@_in_calendar
 def term_end(
     start: date,
     valeur: int,
@@ -221,6 +243,7 @@ def term_end(
     return anniversary
 
 
+@_in_calendar
 def term(
     start: date,
     valeur: int,
@@ -231,6 +254,7 @@ def term(
     return Periode(start, term_end(start, valeur, unite, fin))
 
 
+@_in_calendar
 def renewal_period(
     previous: Periode,
     valeur: int,
@@ -245,6 +269,7 @@ def renewal_period(
     return term(previous.fin + _ONE_DAY, valeur, unite, fin)
 
 
+@_in_calendar
 def survival_end(accord_fin: date, valeur: int, unite: Unite | str) -> date:
     """Return the last day covered by an obligation surviving the accord.
 
@@ -322,6 +347,7 @@ def _add_working_days(sending: date, jours: int, *, alsace_moselle: bool) -> dat
     return d
 
 
+@_in_calendar
 def notice_end(
     sending: date,
     jours: int,

@@ -30,12 +30,9 @@ from __future__ import annotations
 
 import copy
 import difflib
-import io
 import os
 import posixpath
 import re
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +45,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..render.output import build_zip, write_atomic
+from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -143,21 +141,9 @@ def _read(source: Path | str | bytes, label: str) -> tuple[str, dict[str, bytes]
     if isinstance(source, bytes):
         name, data = label, source
     else:
-        path = Path(source)
-        name = str(path)
-        if not path.exists():
-            raise CompareError(name, "fichier introuvable")
-        if path.is_dir():
-            raise CompareError(name, "c'est un dossier, pas un document Word (.docx)")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CompareError(name, f"lecture impossible ({exc.strerror})") from None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            members = {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
-        raise CompareError(name, "ce n'est pas un document Word (.docx) : archive zip illisible") from None
+        name = str(source)
+        data = read_regular_file(source, MAX_DOCX_BYTES, error=CompareError)
+    members = read_zip_members(data, name, error=CompareError)  # bounded decompression
     if DOCUMENT not in members:
         raise CompareError(name, "ce n'est pas un document Word (.docx) : word/document.xml absent")
     return name, members

@@ -8,15 +8,35 @@ import unicodedata
 from pathlib import Path
 
 from docx import Document as open_docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from ..errors import InputError
+from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009\u2007]+")
 
 
+def open_document(source: Path | str | bytes) -> Document:
+    """A DOCX opened for reading; :class:`InputError` in French naming the file when it is
+    missing, not a regular file, not a readable DOCX, or inflates beyond the limits."""
+    name = "<document>" if isinstance(source, bytes) else str(source)
+    data = source if isinstance(source, bytes) else read_regular_file(source, MAX_DOCX_BYTES)
+    members = read_zip_members(data, name)  # bounded: python-docx then inflates known sizes
+    if "[Content_Types].xml" not in members:
+        raise InputError(name, "ce n'est pas un document Word (.docx) : [Content_Types].xml absent")
+    try:
+        return open_docx(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise InputError(name, f"ce n'est pas un document Word (.docx) lisible ({exc})") from None
+
+
 def paragraphs(source: Path | str | bytes, *, styles: bool = False) -> list[str]:
     """Body paragraphs (tables flattened cell by cell), optionally prefixed by their style."""
-    doc = open_docx(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    doc = open_document(source)
     out: list[str] = []
 
     def walk(container) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +54,7 @@ def paragraphs(source: Path | str | bytes, *, styles: bool = False) -> list[str]
 
 
 def header_footer_text(source: Path | str | bytes) -> list[str]:
-    doc = open_docx(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    doc = open_document(source)
     out = []
     for section in doc.sections:
         for part in (section.header, section.footer):

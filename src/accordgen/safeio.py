@@ -1,0 +1,139 @@
+"""Reading a user's file without trusting it: regular files only, bounded reads.
+
+Every reader of a drafter's file (YAML parameters, DOCX to compare or to print, templates)
+goes through :func:`read_regular_file`:
+
+- the file is opened with ``O_NONBLOCK`` (a FIFO does not block the open) and checked with
+  ``fstat`` on the open descriptor (no race between the check and the read): a FIFO, a
+  device (``/dev/zero``), a socket or a directory is refused at once;
+- the size cap applies to the bytes actually read (``st_size`` is not trusted: a file may
+  grow while it is read, ``/proc`` files report 0);
+- a missing file, a symlink loop, a permission problem... are :class:`InputError` in French
+  naming the file.
+
+:func:`read_zip_members` reads a zip archive (a DOCX) with bounded decompression: a member or
+the whole archive inflating beyond its cap is refused without being decompressed further.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+
+from .errors import InputError
+
+MB = 1024 * 1024
+MAX_YAML_BYTES = 2 * MB  # a parameter file: a real one is under 50 KB
+MAX_DOCX_BYTES = 50 * MB  # a DOCX or template file, compressed
+MAX_MEMBER_BYTES = 64 * MB  # one member of a DOCX, decompressed
+MAX_ARCHIVE_BYTES = 256 * MB  # all members of a DOCX, decompressed
+MAX_MEMBERS = 10_000
+_CHUNK = 1 << 16
+
+_ERRNO_MESSAGES = {
+    errno.ENOENT: "fichier introuvable",
+    errno.ENOTDIR: "fichier introuvable (un élément du chemin n'est pas un dossier)",
+    errno.ELOOP: "lien symbolique en boucle : il ne mène à aucun fichier",
+    errno.EACCES: "lecture refusée (droits insuffisants)",
+    errno.EPERM: "lecture refusée (droits insuffisants)",
+    errno.ENAMETOOLONG: "chemin trop long",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+}
+
+
+def size_text(limit: int) -> str:
+    """``2 Mo`` for a limit in bytes (French unit: mégaoctet)."""
+    return f"{limit // MB} Mo" if limit % MB == 0 else f"{limit} octets"
+
+
+def read_regular_file(path: Path | str, limit: int, *, error: type[InputError] = InputError) -> bytes:
+    """The bytes of the regular file at ``path`` (symlinks followed), at most ``limit``.
+
+    Raises ``error`` (an :class:`InputError`) naming the file when it is missing, not a
+    regular file, unreadable or larger than ``limit`` bytes. Never blocks on a FIFO.
+    """
+    name = str(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise error(name, _ERRNO_MESSAGES.get(exc.errno or 0,
+                                              f"lecture impossible ({exc.strerror})")) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise error(name, "c'est un dossier, pas un fichier")
+        if not stat.S_ISREG(mode):
+            raise error(name, "ce n'est pas un fichier ordinaire (tube, périphérique ou socket) : "
+                              "refusé")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise error(name, f"fichier trop volumineux (plus de {size_text(limit)})")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(name, _ERRNO_MESSAGES.get(exc.errno or 0,
+                                              f"lecture impossible ({exc.strerror})")) from None
+    finally:
+        os.close(fd)
+
+
+def resolve(path: Path | str, *, error: type[InputError] = InputError) -> Path:
+    """``Path(path).resolve()``, with a symlink loop (RuntimeError in Python 3.11, OSError
+    ELOOP later) as an :class:`InputError` naming the file instead of an internal error."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        raise error(str(path), _ERRNO_MESSAGES[errno.ELOOP]) from None
+    except OSError as exc:
+        raise error(str(path), _ERRNO_MESSAGES.get(exc.errno or 0,
+                                                   f"lecture impossible ({exc.strerror})")) from None
+
+
+def read_zip_members(data: bytes, name: Path | str, *, error: type[InputError] = InputError,
+                     member_limit: int = MAX_MEMBER_BYTES,
+                     total_limit: int = MAX_ARCHIVE_BYTES) -> dict[str, bytes]:
+    """Every file member of the zip archive ``data``, decompressed with bounded reads.
+
+    The declared sizes are not trusted: each member is read by chunks and refused as soon as
+    it passes ``member_limit``, or the archive ``total_limit``. Raises ``error`` naming
+    ``name`` for an archive that is not a readable zip or inflates beyond the limits.
+    """
+    label = str(name)
+    members: dict[str, bytes] = {}
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > MAX_MEMBERS:
+                raise error(label, f"archive refusée : plus de {MAX_MEMBERS} éléments")
+            for info in infos:
+                chunks: list[bytes] = []
+                size = 0
+                with zf.open(info) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > member_limit:
+                            raise error(label, f"archive refusée : l'élément {info.filename} dépasse "
+                                               f"{size_text(member_limit)} une fois décompressé")
+                        if total > total_limit:
+                            raise error(label, "archive refusée : son contenu dépasse "
+                                               f"{size_text(total_limit)} une fois décompressé")
+                        chunks.append(chunk)
+                members[info.filename] = b"".join(chunks)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError,
+            RuntimeError, OSError):
+        # RuntimeError: an encrypted member; OSError: a truncated archive
+        raise error(label, "ce n'est pas un document Word (.docx) : archive zip illisible") from None
+    return members
