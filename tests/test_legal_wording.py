@@ -1,0 +1,71 @@
+"""Wording defects a Département's legal service found (issue 16): each test is named after the
+point it covers and asserts the text of the generated document."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import accordgen
+from accordgen.tools.text import document_text
+
+from conftest import EXAMPLE
+
+SCENARIO = EXAMPLE / "scenarios" / "lettre-resiliation-2023.yaml"
+
+
+def edited(source: Path, *edits: tuple[str, str]) -> str:
+    """The text of ``source`` with each (old, new) replaced once (old must be there)."""
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def dossier(folder: Path, *accord_edits: tuple[str, str], **files: str) -> Path:
+    """A dossier in ``folder``: the example accord with ``accord_edits``, plus ``files``
+    (name with "_" for "-" and no extension -> YAML text)."""
+    (folder / "accord.yaml").write_text(edited(EXAMPLE / "accord.yaml", *accord_edits), encoding="utf-8")
+    for name, text in files.items():
+        (folder / f"{name.replace('_', '-')}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def text(path: Path) -> str:
+    """The body text of the document ``path`` describes, one paragraph per line."""
+    return document_text(accordgen.render_bytes(accordgen.load(path)))
+
+
+ONE_YEAR = ("duree: {valeur: 5, unite: ans}", "duree: {valeur: 1, unite: ans}")
+ONE_MONTH_REPLY = ("delai_reponse_communication: {valeur: 15, unite: jours}",
+                   "delai_reponse_communication: {valeur: 1, unite: mois}")
+
+
+def letter_yaml(*edits: tuple[str, str]) -> str:
+    return edited(SCENARIO, ("accord: ../accord.yaml", "accord: accord.yaml"), *edits)
+
+
+# --- point 6: « d'un (1) an », never « de un (1) an » ------------------------------------
+
+def test_point_06_elision_d_un(tmp_path: Path) -> None:
+    avenant = edited(EXAMPLE / "avenant-1.yaml", ("date: 2027-05-24", "date: 2023-05-24"),
+                     ("date: 2027-06-16", "date: 2023-06-16"))
+    avenant_2 = avenant.replace("numero: 1\n", "numero: 2\n", 1).replace(
+        "date: 2023-05-24", "date: 2024-05-24").replace("date: 2023-06-16", "date: 2024-06-17")
+    avenant_2 = re.sub(r"\nrepresentants:.*?(?=\n\S)", "", avenant_2, flags=re.S)
+    avenant_2 = re.sub(r"\nmodifications:.*?(?=\n\S)", "", avenant_2, flags=re.S)
+    folder = dossier(tmp_path, ONE_YEAR, ONE_MONTH_REPLY, avenant_1=avenant, avenant_2=avenant_2,
+                     lettre=letter_yaml(("date_envoi: 2023-03-03", "date_envoi: 2023-03-06")))
+    shutil.copy(EXAMPLE / "convention-5.yaml", folder / "convention-5.yaml")
+    texts = {name: text(folder / f"{name}.yaml")
+             for name in ("accord", "avenant-2", "convention-5", "lettre")}
+    for name, body in texts.items():
+        assert "de un" not in body, name
+    assert "conclu le 1er juillet 2022 pour une durée d'un (1) an, soit jusqu'au 30 juin 2023" in texts["avenant-2"]
+    assert "les Parties l'ont renouvelé pour une nouvelle durée d'un (1) an, du 1er juillet 2023" in texts["avenant-2"]
+    assert "L'accord est renouvelé pour une nouvelle durée d'un (1) an, du 1er juillet 2024" in texts["avenant-2"]
+    assert "un accord de coopération, pour une durée d'un (1) an" in texts["convention-5"]
+    assert "dans un délai maximum d'un (1) mois à compter de la réception" in texts["convention-5"]
+    assert "conclu pour une durée d'un (1) an à compter de sa signature" in texts["lettre"]
