@@ -69,3 +69,24 @@ def test_point_06_elision_d_un(tmp_path: Path) -> None:
     assert "un accord de coopération, pour une durée d'un (1) an" in texts["convention-5"]
     assert "dans un délai maximum d'un (1) mois à compter de la réception" in texts["convention-5"]
     assert "conclu pour une durée d'un (1) an à compter de sa signature" in texts["lettre"]
+
+
+# --- point 12: the ACTES acknowledgement is the délibération's, not the accord's ------------
+
+NUMBERED = ("      date: 2022-06-17\n", "      date: 2022-06-17\n      numero: CD-2022-06-17-023\n")
+
+
+def test_point_12_actes_de_la_deliberation(tmp_path: Path) -> None:
+    folder = dossier(tmp_path, NUMBERED, lettre=letter_yaml())
+    accord = text(folder / "accord.yaml").splitlines()
+    assert accord[1] == (
+        "Délibération n° CD-2022-06-17-023 du Conseil départemental du 17 juin 2022, transmise au "
+        "représentant de l'État le 24 juin 2022, accusé de réception "
+        "n° 077-227700010-20220617-lmc100000023831-DE")
+    assert accord[2:4] == ["Réception par le préfet : 24/06/2022", "Publication RAAD : 24/06/2022"]
+    assert "Acte certifié exécutoire" not in accord
+    lettre = text(folder / "lettre.yaml")
+    assert ("signé à Melun le 1er juillet 2022, autorisé par la délibération n° CD-2022-06-17-023 du "
+            "Conseil départemental du 17 juin 2022 (accusé de réception en préfecture de la "
+            "délibération n° 077-227700010-20220617-lmc100000023831-DE)") in lettre
+    assert "accusé de réception ACTES" not in lettre

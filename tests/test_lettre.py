@@ -92,7 +92,9 @@ def test_example_letter_shape(example_docx: Path) -> None:
     assert "LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION n° 1A 123 456 7890 1" in lines
     assert "Objet : résiliation de l'accord de coopération signé le 1er juillet 2022" in lines
     assert ("Réf. : ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE, signé à Melun "
-            "le 1er juillet 2022 (accusé de réception ACTES n° 077-227700010-20220617-lmc100000023831-DE)") in lines
+            "le 1er juillet 2022, autorisé par la délibération du Conseil départemental du 17 juin 2022 "
+            "(accusé de réception en préfecture de la délibération "
+            "n° 077-227700010-20220617-lmc100000023831-DE)") in lines
     assert "Madame," in lines
     assert "de résilier cet accord, en application de son article 7 « Résiliation »" in text
     assert "restituer toutes les Informations Confidentielles communiquées par le Département" in text
