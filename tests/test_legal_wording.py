@@ -90,3 +90,39 @@ def test_point_12_actes_de_la_deliberation(tmp_path: Path) -> None:
             "Conseil départemental du 17 juin 2022 (accusé de réception en préfecture de la "
             "délibération n° 077-227700010-20220617-lmc100000023831-DE)") in lettre
     assert "accusé de réception ACTES" not in lettre
+
+
+# --- point 15: under `fin_de_terme: anniversaire`, no « trois (3) ans » for three years and a day
+
+ANNIVERSAIRE = ("fin_de_terme: veille_anniversaire", "fin_de_terme: anniversaire")
+THREE_YEARS = ("duree: {valeur: 5, unite: ans}", "duree: {valeur: 3, unite: ans}")
+
+
+def test_point_15_anniversaire_wording_and_no_drift(tmp_path: Path) -> None:
+    avenant = edited(EXAMPLE / "avenant-1.yaml", ("date: 2027-05-24", "date: 2025-05-26"),
+                     ("date: 2027-06-16", "date: 2025-06-16"))
+    folder = dossier(tmp_path, ANNIVERSAIRE, THREE_YEARS, avenant_1=avenant,
+                     lettre=letter_yaml(("date_envoi: 2023-03-03", "date_envoi: 2023-03-06")))
+    accord = text(folder / "accord.yaml")
+    assert ("Le présent Accord entre en vigueur à la date de sa signature. Il est conclu pour une "
+            "période de trois (3) ans décomptée à partir du lendemain de sa signature, soit jusqu'au "
+            "1er juillet 2025 inclus, et s'applique ainsi du 1er juillet 2022 au 1er juillet 2025 "
+            "inclus.") in accord
+    assert "trois (3) ans, à compter de sa signature, soit du 1er juillet 2022 au 1er juillet 2025" not in accord
+    avenant_text = text(folder / "avenant-1.yaml")
+    assert ("a été conclu le 1er juillet 2022 pour une durée de trois (3) ans décomptée à partir du "
+            "lendemain de sa signature, soit jusqu'au 1er juillet 2025 inclus.") in avenant_text
+    # the renewal lasts exactly three years: from the day after the end to the next anniversary
+    assert ("L'accord est renouvelé pour une nouvelle durée de trois (3) ans, du 2 juillet 2025 au "
+            "1er juillet 2028 inclus.") in avenant_text
+    assert ("conclu pour une durée de trois (3) ans décomptée à partir du lendemain de sa signature."
+            in text(folder / "lettre.yaml"))
+    (folder / "version-consolidee.yaml").write_text("type: accord-consolide\naccord: accord.yaml\n",
+                                                    encoding="utf-8")
+    assert ("l'Accord a été renouvelé pour une période de trois (3) ans, soit du 2 juillet 2025 au "
+            "1er juillet 2028 inclus.") in text(folder / "version-consolidee.yaml")
+    # default convention (eve of the anniversary): the wording is unchanged
+    (tmp_path / "veille").mkdir()
+    default = text(dossier(tmp_path / "veille", THREE_YEARS) / "accord.yaml")
+    assert ("Le présent Accord est conclu pour une période de trois (3) ans, à compter de sa "
+            "signature, soit du 1er juillet 2022 au 30 juin 2025 inclus.") in default
