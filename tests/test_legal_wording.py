@@ -126,3 +126,27 @@ def test_point_15_anniversaire_wording_and_no_drift(tmp_path: Path) -> None:
     default = text(dossier(tmp_path / "veille", THREE_YEARS) / "accord.yaml")
     assert ("Le présent Accord est conclu pour une période de trois (3) ans, à compter de sa "
             "signature, soit du 1er juillet 2022 au 30 juin 2025 inclus.") in default
+
+
+# --- point 10: conventions run to their term only with both parties' written agreement ------
+
+def test_point_10_conventions_menees_a_terme_sur_accord_ecrit(tmp_path: Path) -> None:
+    folder = dossier(tmp_path, lettre=letter_yaml(
+        ("sort_conventions: resiliees", "sort_conventions: menees_a_terme")))
+    for n in (2, 5):
+        shutil.copy(EXAMPLE / f"convention-{n}.yaml", folder / f"convention-{n}.yaml")
+    lettre = text(folder / "lettre.yaml")
+    assert "seront menées à leur terme" not in lettre
+    assert ("prennent fin en même temps que lui, à l'expiration du samedi 18 mars 2023, à moins que "
+            "les Parties ne conviennent par écrit de les mener à leur terme. Je vous propose, au nom "
+            "du Département, de mener à leur terme, selon leurs propres stipulations, celles qui "
+            "s'achèvent après cette date, et vous remercie de me faire connaître votre accord écrit "
+            "avant celle-ci ; à défaut, elles prendront fin avec l'accord :") in lettre
+    assert "conclue jusqu'au 31 décembre 2023 : menée à son terme, le 31 décembre 2023, sous réserve de votre accord écrit." in lettre
+    convention = text(folder / "convention-2.yaml")
+    assert "en aucun cas" not in convention
+    assert ("Elle ne peut se poursuivre au-delà du terme prévu de l'accord de coopération qu'elle met "
+            "en œuvre, soit le 30 juin 2027. Si l'accord prend fin avant ce terme, notamment par "
+            "résiliation dans les conditions de son article 7, la présente convention prend fin à la "
+            "même date, sauf si les Parties conviennent par écrit, avant cette date, de la mener à son "
+            "propre terme ; elle demeure alors régie par ses stipulations jusqu'à ce terme.") in convention

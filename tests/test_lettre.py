@@ -187,9 +187,14 @@ def test_conventions_can_run_to_their_own_term(with_conventions: Path, tmp_path:
     src.write_text(src.read_text(encoding="utf-8").replace(
         "sort_conventions: resiliees", "sort_conventions: menees_a_terme"), encoding="utf-8")
     text = text_of(src, tmp_path)
+    # a proposal that refers to the parties' written agreement (the conventions' own clause)
     assert ("Les conventions spécifiques conclues pour la mise en œuvre de l'accord et en cours à la date "
-            "de la présente lettre seront menées à leur terme, selon leurs propres stipulations :") in text
-    assert "conclue jusqu'au 31 octobre 2023 : fin à son terme, le 31 octobre 2023 ;" in text
+            "de la présente lettre prennent fin en même temps que lui, à l'expiration du samedi "
+            "18 mars 2023, à moins que les Parties ne conviennent par écrit de les mener à leur terme. "
+            "Je vous propose, au nom du Département, de mener à leur terme") in text
+    assert ("conclue jusqu'au 31 octobre 2023 : menée à son terme, le 31 octobre 2023, sous réserve de "
+            "votre accord écrit ;") in text
+    assert "seront menées à leur terme" not in text
     assert "prendront fin avec lui" not in text
 
 
@@ -244,7 +249,8 @@ def test_article_12_4_states_the_facts(tmp_path: Path) -> None:
     # leap year: 14 February 2024 + 15 days = Thursday 29 February 2024
     assert "prendra donc effet à l'expiration du jeudi 29 février 2024" in text
     assert "jusqu'au 28 février 2029 inclus" in text
-    assert "seront menées à leur terme" in text and "fin à son terme, le 31 août 2024." in text
+    assert "Je vous propose, au nom d'Orange, de mener à leur terme" in text
+    assert "menée à son terme, le 31 août 2024, sous réserve de votre accord écrit." in text
     assert lines[-3:] == [
         "Je vous prie d'agréer, Monsieur le Président, l'expression de mes salutations distinguées.",
         "La Directrice Orange Ile-de-France,",
