@@ -150,3 +150,37 @@ def test_point_10_conventions_menees_a_terme_sur_accord_ecrit(tmp_path: Path) ->
             "résiliation dans les conditions de son article 7, la présente convention prend fin à la "
             "même date, sauf si les Parties conviennent par écrit, avant cette date, de la mener à son "
             "propre terme ; elle demeure alors régie par ses stipulations jusqu'à ce terme.") in convention
+
+
+# --- point 17: wording for more than two parties ---------------------------------------------
+
+TROIS = Path(__file__).resolve().parent / "data" / "accord" / "good-trois-parties"
+
+
+def test_point_17_plus_de_deux_parties() -> None:
+    texts = {name: text(TROIS / f"{name}.yaml") for name in ("accord", "convention-1", "lettre")}
+    for name, body in texts.items():
+        assert "l'autre Partie" not in body and "l'autre partie" not in body, name
+        assert "à l'autre," not in body and "informe l'autre " not in body, name
+    accord = texts["accord"]
+    assert ("Chaque partie s'engage à transmettre à chacune des autres parties, pour accord préalable "
+            "écrit, tout projet de communication. Chacune d'elles fera connaître sa décision") in accord
+    assert ("suivant l'envoi à chacune des autres Parties d'une lettre recommandée avec accusé de "
+            "réception.") in accord
+    assert "vis-à-vis des autres partenaires, et d'établir, en concertation avec ses homologues," in accord
+    assert "Chacune des Parties devra informer les autres Parties dans les meilleurs délais" in accord
+    assert "chacune des autres Parties pourra résilier l'Accord" in accord
+    convention = texts["convention-1"]
+    assert ("chaque Partie transmet aux autres, pour accord préalable écrit, tout projet de "
+            "communication ; chacune d'elles fait connaître sa décision") in convention
+    assert "Chaque Partie informe les autres sans délai, par écrit, de tout changement de référent" in convention
+    assert "chacune des autres Parties restitue ou détruit les Informations Confidentielles" in convention
+    assert "chacune des autres Parties peut résilier la présente convention" in convention
+    assert "suivant l'envoi à chacune des autres Parties d'une lettre recommandée" in texts["lettre"]
+
+
+def test_point_17_deux_parties_inchangees() -> None:
+    accord = text(EXAMPLE / "accord.yaml")
+    assert "Chaque partie s'engage à transmettre à l'autre partie, pour accord préalable écrit" in accord
+    assert "suivant l'envoi à l'autre Partie d'une lettre recommandée" in accord
+    assert "chacune des autres Parties" not in accord
