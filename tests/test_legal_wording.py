@@ -184,3 +184,16 @@ def test_point_17_deux_parties_inchangees() -> None:
     assert "Chaque partie s'engage à transmettre à l'autre partie, pour accord préalable écrit" in accord
     assert "suivant l'envoi à l'autre Partie d'une lettre recommandée" in accord
     assert "chacune des autres Parties" not in accord
+
+
+# --- point 18: the default title names each party with its article --------------------------
+
+def test_point_18_titre_avec_articles() -> None:
+    assert text(TROIS / "accord.yaml").splitlines()[0] == (
+        "ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE LA HAUTE-VIENNE, LA SOCIÉTÉ ARMOR RÉSEAUX "
+        "ET L'AGENCE RÉGIONALE DU NUMÉRIQUE DU LIMOUSIN")
+    assert text(TROIS / "lettre.yaml").count(
+        "Réf. : ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE LA HAUTE-VIENNE, LA SOCIÉTÉ ARMOR") == 1
+    # a title given in the dossier is printed as given (the example keeps the seed's)
+    assert text(EXAMPLE / "accord.yaml").splitlines()[0] == (
+        "ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE")

@@ -118,7 +118,7 @@ class Accord(Redaction):
     type: Literal["accord"] = Field(description="Toujours « accord » pour ce document.")
     titre: Texte | None = Field(
         default=None,
-        description="Titre de l'accord (par défaut : « ACCORD DE COOPÉRATION ENTRE » et les dénominations).",
+        description="Titre de l'accord (par défaut : « ACCORD DE COOPÉRATION ENTRE » et les désignations des parties, avec leur article).",
     )
     actes: Actes | None = Field(default=None, description="Accusé de réception ACTES (contrôle de légalité), facultatif.")
     parties: list[Partie] = Field(min_length=2, description="Les parties (deux ou plus).")
@@ -207,7 +207,9 @@ class Accord(Redaction):
     def titre_effectif(self) -> str:
         if self.titre:
             return self.titre
-        noms = [p.denomination.upper() for p in self.parties]
+        # Each party with its article, as the comparution names it (« LE DÉPARTEMENT DE … ET LA
+        # SOCIÉTÉ … »), not the bare dénomination.
+        noms = [p.designation.upper() for p in self.parties]
         return "ACCORD DE COOPÉRATION ENTRE " + ", ".join(noms[:-1]) + " ET " + noms[-1]
 
     def vue(self) -> dict[str, Any]:
