@@ -197,3 +197,24 @@ def test_point_18_titre_avec_articles() -> None:
     # a title given in the dossier is printed as given (the example keeps the seed's)
     assert text(EXAMPLE / "accord.yaml").splitlines()[0] == (
         "ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE")
+
+
+# --- point 20: gaps in the accord's axis numbers are refused ---------------------------------
+
+def test_point_20_trou_dans_les_axes_refuse(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    src = tmp_path / "accord.yaml"
+    src.write_text(edited(TROIS / "accord.yaml", ("  - numero: 3\n", "  - numero: 4\n")), encoding="utf-8")
+    out = tmp_path / "accord.docx"
+    proc = run_cli("render", "accord", src, "-o", out)
+    assert proc.returncode == 2
+    assert str(src) in proc.stderr or "accord.yaml" in proc.stderr
+    assert ("axes[2].numero : axe n° 4 : la numérotation des axes a un trou (pas d'axe n° 3) ; "
+            "numérotez les axes de l'accord à la suite à partir de 1") in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+    # numbering that does not start at 1 (axes 4, 2, 3: the hole is before axis 2, listed second)
+    src.write_text(edited(TROIS / "accord.yaml", ("  - numero: 1\n", "  - numero: 4\n")), encoding="utf-8")
+    proc = run_cli("check", "accord", src)
+    assert proc.returncode == 2
+    assert "axes[1].numero : axe n° 2 : la numérotation des axes a un trou (pas d'axe n° 1)" in proc.stderr
