@@ -218,3 +218,16 @@ def test_point_20_trou_dans_les_axes_refuse(tmp_path: Path) -> None:
     proc = run_cli("check", "accord", src)
     assert proc.returncode == 2
     assert "axes[1].numero : axe n° 2 : la numérotation des axes a un trou (pas d'axe n° 1)" in proc.stderr
+
+
+def test_point_10_pas_de_proposition_sans_convention_au_dela(tmp_path: Path) -> None:
+    """Only conventions ending before the accord: nothing to propose, each ends at its term."""
+    folder = dossier(tmp_path, lettre=letter_yaml(
+        ("sort_conventions: resiliees", "sort_conventions: menees_a_terme"),
+        ("date_envoi: 2023-03-03", "date_envoi: 2023-02-20")))
+    shutil.copy(EXAMPLE / "convention-5.yaml", folder / "convention-5.yaml")
+    lettre = text(folder / "lettre.yaml")
+    assert "Je vous propose" not in lettre
+    assert ("à moins que les Parties ne conviennent par écrit de les mener à leur terme. :" not in lettre)
+    assert "à moins que les Parties ne conviennent par écrit de les mener à leur terme :" in lettre
+    assert "conclue jusqu'au 28 février 2023 : fin à son terme, le 28 février 2023." in lettre
