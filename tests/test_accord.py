@@ -90,7 +90,7 @@ def test_second_dossier_has_its_own_values_and_none_of_the_seed(tmp_path: Path) 
     for word in SEED_WORDS:
         assert word not in text, f"« {word} » de l'accord de référence apparaît dans un autre dossier"
     for expected in [
-        "ACCORD DE COOPÉRATION ENTRE DÉPARTEMENT DE LA HAUTE-VIENNE ET ARMOR RÉSEAUX",
+        "ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE LA HAUTE-VIENNE ET LA SOCIÉTÉ ARMOR RÉSEAUX",
         "préavis de trente (30) jours suivant l'envoi",
         "période de trois (3) ans, à compter de sa signature, soit du 2 avril 2024 au 1er avril 2027 inclus",
         "dans un délai maximum de dix (10) jours",

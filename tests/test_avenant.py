@@ -229,8 +229,9 @@ def test_anniversary_convention_comes_from_the_accord(tmp_path: Path) -> None:
                      avenant_1=False)
     path = variant(folder, "avenant-1.yaml", ("date: 2027-06-16", "date: 2027-07-01"))
     text = document_text(accordgen.render_bytes(accordgen.load(path)))
-    assert "pour une durée de cinq (5) ans, soit jusqu'au 1er juillet 2027 inclus." in text
-    assert "nouvelle durée de cinq (5) ans, du 2 juillet 2027 au 2 juillet 2032 inclus." in text
+    assert ("pour une durée de cinq (5) ans décomptée à partir du lendemain de sa signature, "
+            "soit jusqu'au 1er juillet 2027 inclus.") in text
+    assert "nouvelle durée de cinq (5) ans, du 2 juillet 2027 au 1er juillet 2032 inclus." in text
 
 
 def test_blank_signature_date_leaves_the_place_and_checks_today(

@@ -131,7 +131,7 @@ def test_examples_terms_and_signatures(texts: dict[int, str]) -> None:
     assert running == [1, 2, 3, 4, 6]
     assert ("La présente convention prend effet le 1er décembre 2022 et s'applique jusqu'au "
             "31 décembre 2023 inclus.") in texts[4]
-    assert "au-delà du terme de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2027." in texts[4]
+    assert "au-delà du terme prévu de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2027." in texts[4]
     assert "Fait à Melun, le 21 novembre 2022, en deux (2) exemplaires originaux." in texts[4]
 
 
@@ -309,7 +309,7 @@ def test_renewal_signed_before_the_convention_extends_its_limit(tmp_path: Path) 
                   ("    date: 2022-09-12", "    date: 2027-08-30"))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
-    assert "au-delà du terme de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2032." in text
+    assert "au-delà du terme prévu de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2032." in text
     assert "jusqu'au 30 juin 2037 inclus" in text  # confidentiality: 5 years after the renewed term
     assert "pour une durée de cinq (5) ans, renouvelé par avenant jusqu'au 30 juin 2032 inclus," in text
     assert ("Vu l'avenant n° 1 portant renouvellement de l'accord de coopération, signé le "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -246,8 +246,8 @@ RENEWAL_CASES = [
         5,
         Unite.ANS,
         FinDeTerme.ANNIVERSAIRE,
-        ("2027-07-02", "2032-07-02"),
-        id="anniversaire-convention-kept",
+        ("2027-07-02", "2032-07-01"),
+        id="anniversaire-renewal-lasts-exactly-5ans",
     ),
     pytest.param(
         ("2023-01-01", "2023-12-31"),
@@ -768,3 +768,61 @@ ERROR_CASES = [
 def test_errors_in_french(call: Callable[[], object], exc: type[Exception], message: str) -> None:
     with pytest.raises(exc, match=f"^{re.escape(message)}$"):
         call()
+
+
+# ---------------------------------------------------------------------------
+# Issue 16 point 15: renewals under « anniversaire » do not drift
+# ---------------------------------------------------------------------------
+
+
+def _chain(signature: str, valeur: int, unite: Unite, fin: FinDeTerme, renewals: int) -> list[Periode]:
+    periods = [term(d(signature), valeur, unite, fin)]
+    for _ in range(renewals):
+        periods.append(renewal_period(periods[-1], valeur, unite, fin))
+    return periods
+
+
+def test_point_15_anniversaire_renewals_do_not_drift() -> None:
+    # Signed 1 July 2022 for 3 years, ending on the anniversary: in force through
+    # 1 July 2025; each renewal lasts exactly 3 years and ends on an anniversary again.
+    periods = _chain("2022-07-01", 3, Unite.ANS, FinDeTerme.ANNIVERSAIRE, 3)
+    assert periods == [
+        Periode(d("2022-07-01"), d("2025-07-01")),
+        Periode(d("2025-07-02"), d("2028-07-01")),
+        Periode(d("2028-07-02"), d("2031-07-01")),
+        Periode(d("2031-07-02"), d("2034-07-01")),
+    ]
+    for renewal in periods[1:]:
+        assert add_duration(renewal.debut, 3, Unite.ANS) - timedelta(days=1) == renewal.fin
+
+
+def test_point_15_anniversaire_and_29_february() -> None:
+    # Signed 29 February 2024 for 1 year: no 29 February 2025, the term ends on the
+    # 28th (art. 641 CPC); the renewal starts on 1 March and lasts exactly a year,
+    # through 28 February 2026; a 4-year renewal then runs through 28 February 2030.
+    periods = _chain("2024-02-29", 1, Unite.ANS, FinDeTerme.ANNIVERSAIRE, 1)
+    assert periods == [Periode(d("2024-02-29"), d("2025-02-28")), Periode(d("2025-03-01"), d("2026-02-28"))]
+    assert renewal_period(periods[-1], 4, Unite.ANS, FinDeTerme.ANNIVERSAIRE) == Periode(
+        d("2026-03-01"), d("2030-02-28"))
+    # Signed 28 February 2023 for 1 year: in force through 28 February 2024; the renewal
+    # starts on 29 February 2024 and ends on 28 February 2025 (a year from 29 February).
+    periods = _chain("2023-02-28", 1, Unite.ANS, FinDeTerme.ANNIVERSAIRE, 2)
+    assert periods == [
+        Periode(d("2023-02-28"), d("2024-02-28")),
+        Periode(d("2024-02-29"), d("2025-02-28")),
+        Periode(d("2025-03-01"), d("2026-02-28")),
+    ]
+    # A renewal of 3 years from 1 March 2025 includes 29 February 2028 as its last day.
+    assert renewal_period(Periode(d("2024-03-01"), d("2025-02-28")), 3, Unite.ANS,
+                          FinDeTerme.ANNIVERSAIRE) == Periode(d("2025-03-01"), d("2028-02-29"))
+
+
+def test_point_15_renewal_is_the_same_under_both_conventions() -> None:
+    # The convention only governs the initial term (counted from a signature); a renewal
+    # starts the day after the previous end under both and lasts exactly its duration.
+    previous = Periode(d("2022-07-01"), d("2025-07-01"))
+    assert (renewal_period(previous, 6, Unite.MOIS, FinDeTerme.ANNIVERSAIRE)
+            == renewal_period(previous, 6, Unite.MOIS, FinDeTerme.VEILLE)
+            == Periode(d("2025-07-02"), d("2026-01-01")))
+    with pytest.raises(ValueError, match="convention de fin de terme inconnue"):
+        renewal_period(previous, 1, Unite.ANS, "lendemain")

@@ -88,3 +88,14 @@ def test_filters_registry_is_complete() -> None:
     for name in ("date_longue", "date_jour", "date_courte", "duree", "montant", "de", "accorde",
                  "liste", "guillemets", "majuscule", "nombre", "en_lettres", "siren", "typo"):
         assert callable(fr.FILTERS[name])
+
+
+def test_point_06_de_duree_elides_before_un_only() -> None:
+    """Issue 16 point 6: the templates write « {{ x|duree|de }} »; among counts 1 to 100 only
+    « un » elides (« d'un (1) an »), never « onze » nor « huit » (« de onze », « de huit »)."""
+    for n in range(1, 101):
+        text = fr.de(fr.duree(n, "ans")).replace(NB, " ")
+        if n == 1:
+            assert text == "d'un (1) an"
+        else:
+            assert text.startswith("de "), text

@@ -105,7 +105,9 @@ def test_example_letter_shape(example_docx: Path) -> None:
     assert "LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION n° 1A 123 456 7890 1" in lines
     assert "Objet : résiliation de l'accord de coopération signé le 1er juillet 2022" in lines
     assert ("Réf. : ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE, signé à Melun "
-            "le 1er juillet 2022 (accusé de réception ACTES n° 077-227700010-20220617-lmc100000023831-DE)") in lines
+            "le 1er juillet 2022, autorisé par la délibération du Conseil départemental du 17 juin 2022 "
+            "(accusé de réception en préfecture de la délibération "
+            "n° 077-227700010-20220617-lmc100000023831-DE)") in lines
     assert "Madame," in lines
     assert "de résilier cet accord, en application de son article 7 « Résiliation »" in text
     assert "restituer toutes les Informations Confidentielles communiquées par le Département" in text
@@ -198,9 +200,14 @@ def test_conventions_can_run_to_their_own_term(with_conventions: Path, tmp_path:
     src.write_text(src.read_text(encoding="utf-8").replace(
         "sort_conventions: resiliees", "sort_conventions: menees_a_terme"), encoding="utf-8")
     text = text_of(src, tmp_path)
+    # a proposal that refers to the parties' written agreement (the conventions' own clause)
     assert ("Les conventions spécifiques conclues pour la mise en œuvre de l'accord et en cours à la date "
-            "de la présente lettre seront menées à leur terme, selon leurs propres stipulations :") in text
-    assert "conclue jusqu'au 31 octobre 2023 : fin à son terme, le 31 octobre 2023 ;" in text
+            "de la présente lettre prennent fin en même temps que lui, à l'expiration du samedi "
+            "18 mars 2023, à moins que les Parties ne conviennent par écrit de les mener à leur terme. "
+            "Je vous propose, au nom du Département, de mener à leur terme") in text
+    assert ("conclue jusqu'au 31 octobre 2023 : menée à son terme, le 31 octobre 2023, sous réserve de "
+            "votre accord écrit ;") in text
+    assert "seront menées à leur terme" not in text
     assert "prendront fin avec lui" not in text
 
 
@@ -255,7 +262,8 @@ def test_article_12_4_states_the_facts(tmp_path: Path) -> None:
     # leap year: 14 February 2024 + 15 days = Thursday 29 February 2024
     assert "prendra donc effet à l'expiration du jeudi 29 février 2024" in text
     assert "jusqu'au 28 février 2029 inclus" in text
-    assert "seront menées à leur terme" in text and "fin à son terme, le 31 août 2024." in text
+    assert "Je vous propose, au nom d'Orange, de mener à leur terme" in text
+    assert "menée à son terme, le 31 août 2024, sous réserve de votre accord écrit." in text
     assert lines[-3:] == [
         "Je vous prie d'agréer, Monsieur le Président, l'expression de mes salutations distinguées.",
         "La Directrice Orange Ile-de-France,",

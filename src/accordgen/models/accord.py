@@ -118,7 +118,7 @@ class Accord(Redaction):
     type: Literal["accord"] = Field(description="Toujours « accord » pour ce document.")
     titre: Texte | None = Field(
         default=None,
-        description="Titre de l'accord (par défaut : « ACCORD DE COOPÉRATION ENTRE » et les dénominations).",
+        description="Titre de l'accord (par défaut : « ACCORD DE COOPÉRATION ENTRE » et les désignations des parties, avec leur article).",
     )
     actes: Actes | None = Field(default=None, description="Accusé de réception ACTES (contrôle de légalité), facultatif.")
     parties: list[Partie] = Field(min_length=2, description="Les parties (deux ou plus).")
@@ -156,12 +156,25 @@ class Accord(Redaction):
                 if apport.partie not in keys:
                     yield (f"axes[{i}].apports[{j}].partie",
                            f"partie inconnue « {apport.partie} » (parties : {', '.join(keys)})")
+        yield from self._axes_gap(numbers)
         for j, key in enumerate(self.signature.signataires or []):
             if key not in keys:
                 yield f"signature.signataires[{j}]", f"partie inconnue « {key} » (parties : {', '.join(keys)})"
         if self.signature.signataires and sorted(self.signature.signataires) != sorted(keys):
             yield "signature.signataires", "chaque partie doit signer une fois et une seule"
         yield from self._actes_problems()
+
+    def _axes_gap(self, numbers: list[int]) -> Iterator[tuple[str, str]]:
+        """Axes 1, 2, 4: refused, naming the first axis after the hole (an amendment may close an
+        axis later, but the accord itself numbers its axes from 1 without a gap)."""
+        missing = [n for n in range(1, max(numbers) + 1) if n not in numbers]
+        if not missing:
+            return
+        after = min(n for n in numbers if n > missing[0])
+        manquants = ", ".join(f"n° {n}" for n in missing)
+        yield (f"axes[{numbers.index(after)}].numero",
+               f"axe n° {after} : la numérotation des axes a un trou (pas d'axe {manquants}) ; "
+               "numérotez les axes de l'accord à la suite à partir de 1")
 
     def _actes_problems(self) -> Iterator[tuple[str, str]]:
         if not self.actes:
@@ -207,7 +220,9 @@ class Accord(Redaction):
     def titre_effectif(self) -> str:
         if self.titre:
             return self.titre
-        noms = [p.denomination.upper() for p in self.parties]
+        # Each party with its article, as the comparution names it (« LE DÉPARTEMENT DE … ET LA
+        # SOCIÉTÉ … »), not the bare dénomination.
+        noms = [p.designation.upper() for p in self.parties]
         return "ACCORD DE COOPÉRATION ENTRE " + ", ".join(noms[:-1]) + " ET " + noms[-1]
 
     @property

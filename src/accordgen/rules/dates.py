@@ -263,10 +263,20 @@ def renewal_period(
 ) -> Periode:
     """Return the period following ``previous`` for a renewal of ``valeur`` ``unite``.
 
-    The new period starts the day after ``previous.fin`` and uses the same
-    end-of-term convention ``fin``.
+    The new period starts the day after ``previous.fin`` and lasts exactly
+    ``valeur`` ``unite``: it ends on the eve of its own anniversary, whatever the
+    accord's end-of-term convention ``fin`` (still validated).  ``fin`` only
+    governs the initial term, counted from a signature: under
+    :attr:`FinDeTerme.ANNIVERSAIRE` the signature day is not counted (as for a
+    délai, art. 641 CPC), so the accord is in force from its signature through
+    the anniversary.  A renewal starts on a given day, not on an act, so there is
+    no day to leave out: applying the anniversary rule to it again would add a
+    day per renewal (2025-07-01 -> 2028-07-02 -> 2031-07-03).  Signed
+    2022-07-01 for 3 years under ``anniversaire``: in force through 2025-07-01,
+    renewed for 3 years from 2025-07-02 through 2028-07-01.
     """
-    return term(previous.fin + _ONE_DAY, valeur, unite, fin)
+    _as_fin(fin)
+    return term(previous.fin + _ONE_DAY, valeur, unite, FinDeTerme.VEILLE)
 
 
 @_in_calendar
