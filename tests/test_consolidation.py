@@ -86,8 +86,9 @@ def test_differs_from_the_original_exactly_by_the_renewal(original: str, consoli
             removed.append(line[1:])
         elif line.startswith("+") and not line.startswith("+++"):
             added.append(line[1:])
+    # the comparution stays as signed; the current representative is stated in the note
     assert [line for line in added if "Claire DUMONT" in line] and \
-        [line for line in removed if "Laurence THOUVENY, dûment habilitée" in line]
+        not [line for line in removed if "Laurence THOUVENY, dûment habilitée" in line]
     expected_added = {
         "VERSION CONSOLIDÉE AU 16 JUIN 2027",
         "Texte de l'accord signé le 1er juillet 2022, tel que modifié par l'avenant n° 1 signé le 16 juin "
@@ -134,7 +135,7 @@ def test_two_amendments_close_add_rename_and_renew_twice(tmp_path: Path) -> None
     assert "soit du 1er juillet 2027 au 30 juin 2032 inclus." in text
     assert ("Par l'avenant n° 2 signé le 15 avril 2032, l'Accord a été renouvelé pour une période de "
             "trois (3) ans, soit du 1er juillet 2032 au 30 juin 2035 inclus.") in text
-    assert "représenté par Madame Anne MARTIN, Présidente du Conseil départemental" in text
+    assert "Madame Anne MARTIN, Présidente du Conseil départemental, pour" in text
     # up to n° 1 only: none of n° 2
     first = text_of(path, {"jusqu_a_avenant": 1})
     assert "Sobriété numérique" not in first and "Anne MARTIN" not in first and "clos" not in first
@@ -151,7 +152,7 @@ def test_an_unsigned_amendment_is_left_out_and_said(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("files", "overrides", "field", "message"), [
     ((), {"jusqu_a_avenant": 3}, "jusqu_a_avenant",
-     "pas d'avenant signé n° 3 dans le dossier (avenants signés : n° 1)"),
+     "pas d'avenant intégrable n° 3 dans le dossier (avenants intégrables : n° 1)"),
     ((("avenant-1.yaml", None),), {}, "accord",
      "le dossier ne compte aucun avenant signé"),
     ((("avenant-2.yaml", AVENANT_2.replace("date: 2032-04-15", "date: 2035-04-15")),), {}, "accord",
@@ -205,7 +206,7 @@ def test_the_notebook_writes_the_version_and_its_redline_against_the_signed_acco
     assert (tmp_path / "version-consolidee.docx").is_file() and redline.is_file()
     with zipfile.ZipFile(redline) as zf:
         body = zf.read("word/document.xml").decode()
-    assert "<w:delText xml:space=\"preserve\">Laurence THOUVENY</w:delText>" in body
+    assert "Claire DUMONT" in body and "<w:ins " in body  # the note naming today's representative
     assert "Claire DUMONT</w:t>" in body and body.count("<w:ins ") > 10
     # the version itself opens on its title and the consolidation note
     assert document_text(tmp_path / "version-consolidee.docx").startswith(
