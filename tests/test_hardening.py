@@ -194,6 +194,20 @@ def test_the_archive_total_is_capped_too() -> None:
     assert len(read_zip_members(buf.getvalue(), "x.docx", member_limit=1000, total_limit=5000)) == 5
 
 
+def test_a_member_larger_than_declared_is_not_inflated_past_its_declared_size() -> None:
+    """Sizes in a zip's headers may lie: reading stops at the declared size (then the
+    checksum fails), so a small declared size cannot hide a bomb."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", bytes(10 << 20))
+    data = bytearray(buf.getvalue())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[local + 22:local + 26] = (100).to_bytes(4, "little")  # declared: 100 bytes
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    with pytest.raises(InputError, match="archive zip illisible"):
+        read_zip_members(bytes(data), "menteur.docx")
+
+
 def test_text_refuses_missing_non_zip_and_incomplete_docx(tmp_path: Path) -> None:
     refused(cli("text", tmp_path / "absent.docx"), "absent.docx : fichier introuvable")
     not_zip = tmp_path / "pas-zip.docx"

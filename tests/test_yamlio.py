@@ -46,3 +46,18 @@ def test_file_errors(tmp_path: Path) -> None:
     (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(InputError, match="au premier niveau"):
         read_yaml(tmp_path / "list.yaml")
+
+
+def test_a_complex_key_is_refused_in_french() -> None:
+    with pytest.raises(InputError, match=r"f.yaml : YAML refusé : nom de champ invalide ligne 2"):
+        parse_yaml("a: 1\n? [a, b]\n: c\n", "f.yaml")
+    with pytest.raises(InputError, match="nom de champ invalide ligne 1"):
+        parse_yaml("{x: 1}: 2\n", "f.yaml")
+
+
+def test_the_number_of_values_is_capped() -> None:
+    from accordgen.yamlio import MAX_NODES
+
+    assert len(parse_yaml("l:\n" + "- a\n" * (MAX_NODES - 10))["l"]) == MAX_NODES - 10
+    with pytest.raises(InputError, match=f"trop de valeurs \\(plus de {MAX_NODES}, ligne"):
+        parse_yaml("l:\n" + "- a\n" * MAX_NODES, "f.yaml")

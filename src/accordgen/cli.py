@@ -59,7 +59,7 @@ def check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
     if out.suffix.lower() != ".docx":
         raise OutputError(out, "le fichier de sortie doit avoir l'extension .docx")
     if any(_same_file(out, source) for source in inputs):
-        raise OutputError(out, "le fichier de sortie est un des fichiers lus (paramètres) : "
+        raise OutputError(out, "le fichier de sortie est aussi un des fichiers lus : "
                                "il ne sera pas remplacé, choisissez un autre nom")
     if out.is_symlink():
         raise OutputError(out, "le fichier de sortie est un lien symbolique : il ne sera pas "

@@ -100,13 +100,44 @@ def resolve(path: Path | str, *, error: type[InputError] = InputError) -> Path:
                                                    f"lecture impossible ({exc.strerror})")) from None
 
 
+def zip_names(data: bytes, name: Path | str, *, error: type[InputError] = InputError,
+              member_limit: int = MAX_MEMBER_BYTES, total_limit: int = MAX_ARCHIVE_BYTES) -> list[str]:
+    """The member names of the zip archive ``data``, refused (``error`` naming ``name``) when
+    its declared sizes pass the limits. Python's zipfile never inflates a member beyond its
+    declared size (it stops there, then fails the CRC check), so a reader using zipfile
+    (python-docx) stays within these limits; no member is decompressed here."""
+    label = str(name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError,
+            RuntimeError, OSError):
+        raise error(label, "ce n'est pas un document Word (.docx) : archive zip illisible") from None
+    _check_declared(infos, label, error, member_limit, total_limit)
+    return [i.filename for i in infos]
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], label: str, error: type[InputError],
+                    member_limit: int, total_limit: int) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise error(label, f"archive refusée : plus de {MAX_MEMBERS} éléments")
+    for info in infos:
+        if info.file_size > member_limit:
+            raise error(label, f"archive refusée : l'élément {info.filename} dépasse "
+                               f"{size_text(member_limit)} une fois décompressé")
+    if sum(i.file_size for i in infos) > total_limit:
+        raise error(label, f"archive refusée : son contenu dépasse {size_text(total_limit)} "
+                           "une fois décompressé")
+
+
 def read_zip_members(data: bytes, name: Path | str, *, error: type[InputError] = InputError,
                      member_limit: int = MAX_MEMBER_BYTES,
                      total_limit: int = MAX_ARCHIVE_BYTES) -> dict[str, bytes]:
     """Every file member of the zip archive ``data``, decompressed with bounded reads.
 
-    The declared sizes are not trusted: each member is read by chunks and refused as soon as
-    it passes ``member_limit``, or the archive ``total_limit``. Raises ``error`` naming
+    Declared sizes beyond the limits are refused at once; they are not trusted either: each
+    member is read by chunks and refused as soon as it passes ``member_limit``, or the
+    archive ``total_limit``. Raises ``error`` naming
     ``name`` for an archive that is not a readable zip or inflates beyond the limits.
     """
     label = str(name)
@@ -115,8 +146,7 @@ def read_zip_members(data: bytes, name: Path | str, *, error: type[InputError] =
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
-            if len(infos) > MAX_MEMBERS:
-                raise error(label, f"archive refusée : plus de {MAX_MEMBERS} éléments")
+            _check_declared(infos, label, error, member_limit, total_limit)  # refused at once
             for info in infos:
                 chunks: list[bytes] = []
                 size = 0

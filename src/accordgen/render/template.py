@@ -146,8 +146,11 @@ class CompiledTemplate(TemplateFile):
 
     def render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         """Render every tagged part; returns the new bytes of each zip member."""
-        with time_limit():  # MAX_SECONDS for the whole document
-            return self._render_parts(context)
+        try:
+            with time_limit():  # MAX_SECONDS for the whole document
+                return self._render_parts(context)
+        except jinja2.exceptions.SecurityError as exc:  # the timer fired between two parts
+            raise TemplateError(self.path, f"opération interdite par le bac à sable : {exc}") from None
 
     def _render_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}

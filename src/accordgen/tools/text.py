@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..errors import InputError
-from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
+from ..safeio import MAX_DOCX_BYTES, read_regular_file, zip_names
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009\u2007]+")
 
@@ -25,8 +25,7 @@ def open_document(source: Path | str | bytes) -> Document:
     missing, not a regular file, not a readable DOCX, or inflates beyond the limits."""
     name = "<document>" if isinstance(source, bytes) else str(source)
     data = source if isinstance(source, bytes) else read_regular_file(source, MAX_DOCX_BYTES)
-    members = read_zip_members(data, name)  # bounded: python-docx then inflates known sizes
-    if "[Content_Types].xml" not in members:
+    if "[Content_Types].xml" not in zip_names(data, name):  # declared sizes within limits
         raise InputError(name, "ce n'est pas un document Word (.docx) : [Content_Types].xml absent")
     try:
         return open_docx(io.BytesIO(data))
