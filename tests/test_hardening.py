@@ -84,8 +84,6 @@ def test_a_symlink_loop_is_named_in_french(tmp_path: Path) -> None:
         resolve(a)
 
 
-@pytest.mark.xfail(reason="dossier.load calls Path.resolve() before reading (RuntimeError on a "
-                          "loop): the new loader should use accordgen.safeio.resolve", strict=False)
 def test_a_symlink_loop_given_to_the_cli_is_exit_2(tmp_path: Path) -> None:
     a = symlink_loop(tmp_path)
     refused(cli("check", "accord", a), str(a), "lien symbolique en boucle")

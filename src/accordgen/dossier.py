@@ -26,9 +26,12 @@ from .errors import DossierError, InputError, UnknownKindError, ValidationError
 from .kinds import get_kind
 from .kinds.base import DocumentKind, KeyDate, Problem, Span
 from .models.accord import Accord
+from .models.avenant import AvenantRenouvellement
 from .models.base import Modele, french_problems
+from .models.derive import DocumentDerive
 from .overrides import set_path
 from .resources import find_workspace
+from .safeio import resolve as resolve_path
 from .yamlio import read_yaml
 
 __all__ = ["Document", "Dossier", "Entry", "Loader", "load", "resolve", "set_path",
@@ -98,7 +101,12 @@ class Dossier:
         ref = entry.raw.get("accord") if entry.raw else None
         if entry.path == self.accord_path:
             return True
-        return isinstance(ref, str) and (entry.path.parent / ref).resolve() == self.accord_path
+        if not isinstance(ref, str):
+            return False
+        try:
+            return resolve_path(entry.path.parent / ref) == self.accord_path
+        except InputError:
+            return False
 
     def members(self, kind: str) -> list[Entry]:
         """The documents of one kind that count in the dossier (beside the accord, pointing at
@@ -137,8 +145,9 @@ class Dossier:
                 n = e.numero
                 if n is None or (before is not None and n >= before):
                     continue
-                probleme = None if e.valid else f"ses paramètres sont invalides ({e.first_problem()})"
-                candidats.append(Candidat(n, e.path, e.params, probleme))  # type: ignore[arg-type]
+                avenant = e.params if isinstance(e.params, AvenantRenouvellement) else None
+                probleme = None if avenant else f"ses paramètres sont invalides ({e.first_problem()})"
+                candidats.append(Candidat(n, e.path, avenant, probleme))
             self._chains[before, projets] = construire(self.accord, candidats, projets)
         return self._chains[before, projets]
 
@@ -270,7 +279,7 @@ class Loader:
     def dossier(self, accord_path: Path | str, referrer: Path | None = None) -> Dossier:
         """The dossier of ``accord_path``. Its accord must be valid: otherwise the error names
         ``referrer`` (the document that points at it), field ``accord``."""
-        accord_path = Path(accord_path).resolve()
+        accord_path = resolve_path(accord_path)
         files = _yaml_files(accord_path.parent)
         stamps = (_stamp(accord_path), tuple((p, _stamp(p)) for p in files))
         hit = self._dossiers.get(accord_path)
@@ -318,8 +327,8 @@ class Loader:
              overrides: Mapping[str, Any] | None = None) -> Document:
         """Read, validate and cross-check one document; raise a French error naming the file
         and the field path on any problem."""
-        path = Path(path).resolve()
-        raw = read_yaml(path)
+        raw = read_yaml(path)  # the path as given: a message names a link, not its target
+        path = resolve_path(path)
         if overrides:
             raw = copy.deepcopy(raw)
             for dotted, value in overrides.items():
@@ -336,7 +345,8 @@ class Loader:
         if isinstance(params, Accord):
             accord_path = path
         else:
-            accord_path = (path.parent / params.accord).resolve()  # type: ignore[attr-defined]
+            assert isinstance(params, DocumentDerive)
+            accord_path = resolve_path(path.parent / params.accord)
         dossier = self.dossier(accord_path, None if accord_path == path else path)
         doc = Document(doc_kind, path, params, dossier)
         problems = list(doc_kind.dossier_problems(doc))

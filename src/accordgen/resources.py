@@ -55,7 +55,10 @@ def is_workspace(folder: Path) -> bool:
 def find_workspace(start: Path | str) -> Path | None:
     """The workspace holding ``start`` (a file or folder): the nearest folder, ``start``
     itself or above it, that holds ``accordgen.yaml``; None outside any workspace."""
-    path = Path(start).resolve()
+    try:
+        path = Path(start).resolve()
+    except (RuntimeError, OSError):  # a link loop: the workspace is that of the link's folder
+        path = Path(start).absolute().parent
     if not path.is_dir():
         path = path.parent
     for folder in (path, *path.parents):
