@@ -386,7 +386,7 @@ BAD_CASES = [
                  "délibération du 21/06/2027 postérieure à la signature de l'avenant (16/06/2027)",
                  id="deliberation-after-signature"),
     pytest.param("bad-representant-inconnu.yaml", False, "representants.region",
-                 "partie inconnue « region » (parties : departement, orange)", id="unknown-party"),
+                 "partie inconnue « region » (parties de l'accord : departement, orange)", id="unknown-party"),
     pytest.param("bad-modification-vide.yaml", False, "modifications[0]",
                  "indiquez au moins un élément à remplacer", id="empty-replacement"),
 ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..chain import Chaine, empreinte
 from ..models.accord import Accord
-from ..models.avenant import AvenantRenouvellement
+from ..models.avenant import ACTION_PARTICIPE, AvenantRenouvellement
 from ..models.base import Statut, blocs, today
 from ..models.parties import Deliberation, Nature
 from ..rules import dates
@@ -53,11 +53,7 @@ class AvenantKind(DocumentKind):
 
     def nouvelle_periode(self, doc: Document) -> Periode:
         """The period the renewal grants, after the term it renews."""
-        av: AvenantRenouvellement = doc.params
-        terme = doc.dossier.chain(av.numero).terme
-        assert terme is not None
-        d = av.duree_effective(doc.accord)
-        return dates.renewal_period(terme, d.valeur, d.unite, doc.accord.clauses.fin_de_terme)
+        return _periodes(doc.params, doc)[3]
 
     def key_dates(self, doc: Document) -> list[KeyDate]:
         av: AvenantRenouvellement = doc.params
@@ -85,7 +81,7 @@ class AvenantKind(DocumentKind):
     def hash_facts(self, doc: Document) -> Any:
         return _dossier_facts(doc.params, doc)
 
-_ACTION_PARTICIPE = {"remplacer": "modifié", "clore": "clos", "ajouter": "ajouté"}
+_ACTION_PARTICIPE = ACTION_PARTICIPE
 _ACTION_NOM = {"remplacer": "remplacement", "clore": "clôture", "ajouter": "ajout"}
 
 
@@ -170,7 +166,7 @@ def _deliberation_problems(av: AvenantRenouvellement, accord: Accord) -> Iterato
         return
     for cle in (av.deliberations or {}):
         if cle not in keys:
-            yield f"deliberations.{cle}", f"partie inconnue « {cle} » (parties : {', '.join(keys)})"
+            yield f"deliberations.{cle}", accord.partie_inconnue(cle)
     for path, delib in av.deliberations_declarees():
         if accord.signature.date and delib.date < accord.signature.date:
             yield (f"{path}.date",
@@ -190,7 +186,7 @@ def _representant_problems(av: AvenantRenouvellement, accord: Accord, chaine: Ch
     actuels = chaine.etat.representants
     for cle, personne in av.representants.items():
         if cle not in keys:
-            yield f"representants.{cle}", f"partie inconnue « {cle} » (parties : {', '.join(keys)})"
+            yield f"representants.{cle}", accord.partie_inconnue(cle)
         elif personne == actuels[cle]:
             yield (f"representants.{cle}", "identique au représentant actuel de la partie : "
                    "retirez cette mise à jour")
@@ -220,7 +216,7 @@ def _modification_problems(av: AvenantRenouvellement, accord: Accord, chaine: Ch
         for j, apport in enumerate(modif.apports or []):
             if apport.partie not in keys:
                 yield (f"{path}.apports[{j}].partie",
-                       f"partie inconnue « {apport.partie} » (parties : {', '.join(keys)})")
+                       accord.partie_inconnue(apport.partie))
     clos = {m.axe for m in av.modifications if m.action == "clore"}
     ajoutes = {m.axe for m in av.modifications if m.action == "ajouter"}
     if clos and not (set(ouverts) - clos) and not ajoutes:
@@ -228,13 +224,20 @@ def _modification_problems(av: AvenantRenouvellement, accord: Accord, chaine: Ch
                "plus d'objet (concluez plutôt une résiliation)")
 
 # --- what the template sees ----------------------------------------------------------
-def _context(av: AvenantRenouvellement, doc: Document) -> dict[str, Any]:
+def _periodes(av: AvenantRenouvellement, doc: Document) -> tuple[Chaine, Periode, Periode, Periode]:
+    """The chain before this amendment, the initial term, the term it renews, the new period."""
     accord: Accord = doc.accord
     chaine = doc.dossier.chain(av.numero)
     initiale, terme = accord.periode, chaine.terme
     assert initiale is not None and terme is not None
+    d = av.duree_effective(accord)
+    return chaine, initiale, terme, dates.renewal_period(terme, d.valeur, d.unite, accord.clauses.fin_de_terme)
+
+
+def _context(av: AvenantRenouvellement, doc: Document) -> dict[str, Any]:
+    accord: Accord = doc.accord
+    chaine, initiale, terme, nouvelle = _periodes(av, doc)
     duree = av.duree_effective(accord)
-    nouvelle = dates.renewal_period(terme, duree.valeur, duree.unite, accord.clauses.fin_de_terme)
     vue = accord_view(accord)
 
     autorisations = _autorisations(av, accord)
@@ -327,11 +330,8 @@ def _dossier_facts(av: AvenantRenouvellement, doc: Document) -> Any:
 def _resume(av: AvenantRenouvellement, doc: Document) -> list[tuple[str, str]]:
 
     accord: Accord = doc.accord
-    chaine = doc.dossier.chain(av.numero)
-    initiale, terme = accord.periode, chaine.terme
-    assert initiale is not None and terme is not None
+    chaine, initiale, terme, nouvelle = _periodes(av, doc)
     d = av.duree_effective(accord)
-    nouvelle = dates.renewal_period(terme, d.valeur, d.unite, accord.clauses.fin_de_terme)
 
     def periode(p: Periode) -> str:
         return f"du {date_longue(p.debut)} au {date_longue(p.fin)} inclus"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..chain import Changement, EtatAccord, Renouvellement, appliquer, empreinte
 from ..models.accord import Accord
+from ..models.avenant import ACTION_PARTICIPE
 from ..models.consolidation import AccordConsolide
 from ..rules.fr import date_longue
 from .accord import accord_key_dates, accord_view
@@ -31,7 +32,6 @@ ELEMENTS = {
     "sujets_introduction": "introduction des sujets",
     "sujets": "sujets",
 }
-_ACTION = {"remplacer": "modifié", "ajouter": "ajouté", "clore": "clos"}
 
 
 def _inclus(doc: Document) -> list[Renouvellement]:
@@ -166,7 +166,7 @@ class ConsolideKind(DocumentKind):
                              f"signature : {p.representant.civilite} {p.representant.nom_complet})"))
         for numero, changements in sorted(etat.historique.items()):
             rows.append((f"Axe n° {numero}", " ; ".join(
-                f"{_ACTION[c.action]} par l'avenant n° {c.renouvellement.numero}" for c in changements)))
+                f"{ACTION_PARTICIPE[c.action]} par l'avenant n° {c.renouvellement.numero}" for c in changements)))
         en_attente = [e for e in doc.dossier.chain(projets=doc.params.inclure_projets).ecartes if not e.signe]
         if en_attente:
             rows.append(("Non intégrés (non signés)", ", ".join(

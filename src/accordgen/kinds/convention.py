@@ -104,11 +104,10 @@ def _axe_problems(cs: ConventionSpecifique, etat: EtatAccord) -> Iterator[tuple[
 
 def _partie_problems(cs: ConventionSpecifique, accord: Accord) -> Iterator[tuple[str, str]]:
     keys = [p.cle for p in accord.parties]
-    known = ", ".join(keys)
 
     def inconnue(path: str, cle: str) -> Iterator[tuple[str, str]]:
         if cle not in keys:
-            yield path, f"partie inconnue « {cle} » (parties de l'accord : {known})"
+            yield path, accord.partie_inconnue(cle)
 
     for i, action in enumerate(cs.actions):
         if action.pilote:

@@ -110,14 +110,14 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
     accord = doc.accord
     keys = [p.cle for p in accord.parties]
     if lr.expediteur not in keys:
-        yield "expediteur", f"partie inconnue « {lr.expediteur} » (parties de l'accord : {', '.join(keys)})"
+        yield "expediteur", accord.partie_inconnue(lr.expediteur)
         return
     if lr.destinataire is None and len(keys) > 2:
         others = ", ".join(k for k in keys if k != lr.expediteur)
         yield "destinataire", f"obligatoire : l'accord a {len(keys)} parties, indiquez laquelle reçoit la lettre ({others})"
         return
     if lr.destinataire is not None and lr.destinataire not in keys:
-        yield "destinataire", f"partie inconnue « {lr.destinataire} » (parties de l'accord : {', '.join(keys)})"
+        yield "destinataire", accord.partie_inconnue(lr.destinataire)
         return
     if lr.destinataire_adresse is None:
         yield from _default_address_problems(lr, doc)

@@ -155,11 +155,11 @@ class Accord(Redaction):
             for j, apport in enumerate(axe.apports):
                 if apport.partie not in keys:
                     yield (f"axes[{i}].apports[{j}].partie",
-                           f"partie inconnue « {apport.partie} » (parties : {', '.join(keys)})")
+                           self.partie_inconnue(apport.partie))
         yield from self._axes_gap(numbers)
         for j, key in enumerate(self.signature.signataires or []):
             if key not in keys:
-                yield f"signature.signataires[{j}]", f"partie inconnue « {key} » (parties : {', '.join(keys)})"
+                yield f"signature.signataires[{j}]", self.partie_inconnue(key)
         if self.signature.signataires and sorted(self.signature.signataires) != sorted(keys):
             yield "signature.signataires", "chaque partie doit signer une fois et une seule"
         yield from self._actes_problems()
@@ -215,6 +215,10 @@ class Accord(Redaction):
 
     def partie(self, cle: str) -> Partie:
         return next(p for p in self.parties if p.cle == cle)
+
+    def partie_inconnue(self, cle: str) -> str:
+        """The French message for a party key the accord does not have."""
+        return f"partie inconnue « {cle} » (parties de l'accord : {', '.join(p.cle for p in self.parties)})"
 
     @property
     def titre_effectif(self) -> str:

@@ -24,6 +24,8 @@ from .parties import Deliberation, Personne
 KIND = "avenant-renouvellement"
 
 CHAMPS_AXE = ("titre", "contexte", "apports", "sujets_introduction", "sujets")
+ACTION_PARTICIPE = {"remplacer": "modifié", "clore": "clos", "ajouter": "ajouté"}
+"""How a text says what a change did to an axis (« l'axe n° 5, modifié par l'avenant n° 1 »)."""
 
 
 class Modification(Modele):
