@@ -31,6 +31,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from .tools.pdf import require_soffice
 
         require_soffice()  # before writing anything
+    for line in doc.warnings():
+        print(f"Attention : {line}", file=sys.stderr)
     render(doc, out)
     print(f"{out} écrit ({doc.kind.label})")
     if args.pdf:

@@ -30,10 +30,11 @@ def charger(
 
 
 def resume(doc: Document) -> Any:
-    """A two-column table (pandas) of what a drafter checks before generating."""
+    """A two-column table (pandas) of what a drafter checks before generating, ending with
+    the warnings (odd but possible: a postmark on a Sunday, an invalid file beside it...)."""
     import pandas as pd
 
-    rows = doc.summary()
+    rows = doc.summary() + [("Attention", line) for line in doc.warnings()]
     table = pd.DataFrame(rows, columns=["Élément", "Valeur"]).set_index("Élément")
     return table
 
