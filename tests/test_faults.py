@@ -20,7 +20,7 @@ from accordgen.render import template as render_template
 
 from conftest import EXAMPLE, ROOT, run_cli
 
-PREVIOUS = b"previous document, must survive"
+PREVIOUS = b"PK\x03\x04 previous document (a DOCX is a zip), must survive"
 
 
 @pytest.fixture(scope="module")
@@ -165,9 +165,9 @@ def test_unexpected_error_exits_3_without_traceback(tmp_path: Path) -> None:
     """The last resort: a bug (here a kind whose context method crashes) gives exit status 3 and a
     French line, never a Python traceback."""
     script = (
-        "import sys, accordgen.models.accord as m, accordgen.cli\n"
+        "import sys, accordgen.kinds.accord as m, accordgen.cli\n"
         "def boom(self, doc=None): raise RuntimeError('bogue simulé')\n"
-        "m.Accord.context = boom\n"
+        "m.AccordKind.context = boom\n"
         "sys.exit(accordgen.cli.main(sys.argv[1:]))\n"
     )
     out = tmp_path / "accord.docx"

@@ -58,6 +58,15 @@ def check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
     """Refuse an output path that could destroy a drafter's file: not ending in ``.docx``,
     one of the inputs (or a hard or symbolic link to one), a link, or an existing file that
     is not a DOCX (a previous output is a zip: ``PK``)."""
+    try:
+        _check_docx_output(out, inputs)
+    except OSError:
+        pass  # a name the system refuses (too long...): the write says why, in French
+
+
+def _check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
+    if out.is_dir():
+        raise OutputError(out, "c'est un dossier : indiquez un nom de fichier (.docx)")
     if out.suffix.lower() != ".docx":
         raise OutputError(out, "le fichier de sortie doit avoir l'extension .docx")
     if any(_same_file(out, source) for source in inputs):
