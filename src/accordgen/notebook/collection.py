@@ -129,7 +129,7 @@ class ListEditor(FieldEditor):
     def to_node(self, old_node: Any, old_raw: Any) -> Any:
         value = self.raw()
         if not isinstance(value, list):
-            return rt.scalaire(value, old_node)
+            return rt.scalar_node(value, old_node)
         if not isinstance(old_node, CommentedSeq) or not isinstance(old_raw, list):
             return CommentedSeq(e.ed.to_node(None, ABSENT) for e in self.elements)
         nodes, origins = [], []
@@ -147,7 +147,7 @@ class ListEditor(FieldEditor):
                 if n is not old_node[i]:
                     old_node[i] = n
         else:
-            rt.reordonner(old_node, nodes, origins)
+            rt.reorder(old_node, nodes, origins)
         return old_node
 
 
@@ -240,5 +240,5 @@ class MappingEditor(ListEditor):
                 if node is not old_node[k]:
                     old_node[k] = node
             return old_node
-        rt.remplacer_cles(old_node, entries)
+        rt.replace_keys(old_node, entries)
         return old_node

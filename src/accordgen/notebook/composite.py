@@ -72,7 +72,7 @@ class ModelEditor(FieldEditor):
             present = name in target
             if new is ABSENT:
                 if present and not is_empty(old.get(name, ABSENT)):
-                    rt.supprimer(target, name)
+                    rt.delete_key(target, name)
                 previous = name if name in target else previous
                 continue
             if present and name in old and same_value(old[name], new):
@@ -80,7 +80,7 @@ class ModelEditor(FieldEditor):
                 continue
             node = ed.to_node(target.get(name), old.get(name, ABSENT))
             if not present:
-                rt.inserer(target, name, node, previous)
+                rt.insert_after(target, name, node, previous)
             elif node is not target[name]:
                 target[name] = node
             previous = name

@@ -104,6 +104,6 @@ class ScalarEditor(FieldEditor):
     def to_node(self, old_node: Any, old_raw: Any) -> Any:
         value = self.raw()
         if self.spec.kind == "yaml":
-            return rt.commente(value)
-        return rt.scalaire(value, old_node, as_date=self.spec.kind == "date")
+            return rt.commented(value)
+        return rt.scalar_node(value, old_node, as_date=self.spec.kind == "date")
 
