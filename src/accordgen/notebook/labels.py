@@ -16,6 +16,8 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
+from ..rules.fr import majuscule
+
 RED = "#b00020"
 
 # --- French labels ----------------------------------------------------------------------
@@ -37,8 +39,7 @@ _WORDS = {_plain(word): word for word in _ACCENTED} | {
 def libelle(name: str) -> str:
     """A field name as a French label: ``date_debut`` -> « Date début »."""
     words = [_WORDS.get(w, w) for w in str(name).split("_") if w]
-    text = " ".join(words).replace("- ", "-") or str(name)
-    return text[:1].upper() + text[1:]
+    return majuscule(" ".join(words).replace("- ", "-") or str(name))
 
 
 def chemin_lisible(path: str) -> str:
