@@ -96,7 +96,7 @@ def test_every_kind_opens_valid_and_saves_identical_bytes(kind_name: str, dossie
     assert form.kind.name == kind_name
     assert form.problemes == [], form.problemes
     assert form.racine is not None and form.racine.onglets[0] == "Général"
-    assert form.fichier.texte().encode("utf-8") == before  # the dump merges back to the original
+    assert form.fichier.text().encode("utf-8") == before  # the dump merges back to the original
     assert form.enregistrer() and "Aucune modification" in form.message.value
     assert path.read_bytes() == before
 

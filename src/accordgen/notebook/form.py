@@ -99,8 +99,8 @@ class Formulaire:
         self._construction = True
         self.message.value = ""
         try:
-            self.fichier = rt.FichierYaml(self.path)
-            declared = self.fichier.valeurs.get("type")
+            self.fichier = rt.YamlFile(self.path)
+            declared = self.fichier.values.get("type")
             if not isinstance(declared, str):
                 raise ValidationError(self.path, [("type", "champ obligatoire manquant : le type du document")])
             self.kind: Kind = get_kind(declared)
@@ -116,7 +116,7 @@ class Formulaire:
                             f"<div style='color:#555'>Fichier : <code>{esc(self.path)}</code> · les champs "
                             f"marqués <span style='color:{RED}'>*</span> sont obligatoires</div>")
         self.racine = ModelEditor(self, Spec("model", model=self.kind.model), root=True,
-                             initial=self.fichier.valeurs)
+                             initial=self.fichier.values)
         self.corps.children = (self.racine.widget,)
         self._construction = False
         self.valider()
@@ -194,7 +194,7 @@ class Formulaire:
 
     def a_modifications(self) -> bool:
         """Whether the form holds values the file does not."""
-        return self.racine is not None and not same_value(self.donnees(), self.fichier.valeurs)
+        return self.racine is not None and not same_value(self.donnees(), self.fichier.values)
 
     def _afficher_etat(self) -> None:
         if self.problemes:
@@ -226,7 +226,7 @@ class Formulaire:
         except InputError as exc:
             self._dire(f"Enregistrement refusé : {esc(exc.message)}.", ok=False)
             return False
-        if on_disk != self.fichier.octets:
+        if on_disk != self.fichier.data:
             self._dire("Enregistrement refusé : le fichier a été modifié ailleurs depuis son ouverture "
                        "dans le formulaire. Cliquez sur « Recharger » pour repartir du fichier (vos "
                        "saisies seront perdues).", ok=False)
@@ -235,8 +235,8 @@ class Formulaire:
             self._dire("Aucune modification à enregistrer.", ok=True)
             return True
         wanted = self.donnees()
-        self.racine.to_node(self.fichier.donnees, self.fichier.valeurs)
-        data = self.fichier.octets_nouveaux()
+        self.racine.to_node(self.fichier.tree, self.fichier.values)
+        data = self.fichier.new_bytes()
         try:  # what will be read back is what was checked, or nothing is written
             saved = parse_yaml(data.decode("utf-8-sig"), self.path)
             same = self.kind.model.model_validate(saved) == self.kind.model.model_validate(wanted)
@@ -248,10 +248,10 @@ class Formulaire:
                                      "du formulaire)")
             write_atomic(self.path, data)
         except AccordgenError as exc:
-            self.fichier = rt.FichierYaml(self.path)  # drop the half-applied tree
+            self.fichier = rt.YamlFile(self.path)  # drop the half-applied tree
             self._dire(f"Enregistrement impossible : {esc(exc)} ; le fichier n'a pas été modifié.", ok=False)
             return False
-        self.fichier = rt.FichierYaml(self.path)
+        self.fichier = rt.YamlFile(self.path)
         self.racine.rebase()
         self._afficher_etat()
         self._dire(f"Enregistré dans <code>{esc(self.path.name)}</code> (commentaires et ordre des "

@@ -54,43 +54,43 @@ def _dump(y: YAML, data: Any) -> str:
     return buf.getvalue()
 
 
-class FichierYaml:
+class YamlFile:
     """A YAML parameter file opened for editing.
 
-    ``donnees`` is the ruamel tree to change; ``valeurs`` what ``load`` reads from the file
-    (plain dicts, lists, strings: dates stay strings). :meth:`texte` gives the new file text.
+    ``tree`` is the ruamel tree to change; ``values`` what ``load`` reads from the file
+    (plain dicts, lists, strings: dates stay strings). :meth:`text` gives the new file text.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         # one bounded read of a regular file (InputError in French when unreadable)
-        self.octets = read_regular_file(self.path, MAX_BYTES)
-        self.valeurs = parse_file_bytes(self.octets, self.path)
-        text = self.octets.decode("utf-8-sig")
-        self.bom = self.octets.startswith(b"\xef\xbb\xbf")
+        self.data = read_regular_file(self.path, MAX_BYTES)
+        self.values = parse_file_bytes(self.data, self.path)
+        text = self.data.decode("utf-8-sig")
+        self.bom = self.data.startswith(b"\xef\xbb\xbf")
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.original = text.replace("\r\n", "\n")
         self._lines = self.original.splitlines()
         try:  # parsed once: the layout (indentation) only decides how the tree is written
-            self.donnees = _yaml(_LAYOUTS[0]).load(self.original)
+            self.tree = _yaml(_LAYOUTS[0]).load(self.original)
         except Exception as exc:  # ruamel refuses what our loader accepted: say so
             raise InputError(self.path, f"YAML non modifiable par le formulaire : {exc}") from None
         best: tuple[int, tuple[int, int, int], str] | None = None
         for layout in _LAYOUTS:  # the layout whose writing of the tree is closest to the file
-            base = _dump(_yaml(layout), self.donnees)
+            base = _dump(_yaml(layout), self.tree)
             cost = _difference(self._lines, base.splitlines())
             if best is None or cost < best[0]:
                 best = (cost, layout, base)
             if cost == 0:
                 break
         assert best is not None
-        self.ecarts_mise_en_forme, self.layout, base = best
+        self.layout_cost, self.layout, base = best
         self._yaml = _yaml(self.layout)
         self._base = base.splitlines()
 
-    def texte(self) -> str:
-        """The file's new text: ruamel's dump of :attr:`donnees`, merged into the original."""
-        ours_text = _dump(self._yaml, self.donnees)
+    def text(self) -> str:
+        """The file's new text: ruamel's dump of :attr:`tree`, merged into the original."""
+        ours_text = _dump(self._yaml, self.tree)
         merged = "\n".join(merge3(self._lines, self._base, ours_text.splitlines()))
         if self.original.endswith("\n") or not self.original:
             merged += "\n"
@@ -101,8 +101,8 @@ class FichierYaml:
         text = merged if same else ours_text  # the merge is a courtesy, never a risk
         return text.replace("\n", self.newline)
 
-    def octets_nouveaux(self) -> bytes:
-        data = self.texte().encode("utf-8")
+    def new_bytes(self) -> bytes:
+        data = self.text().encode("utf-8")
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
 
