@@ -16,16 +16,12 @@ from hypothesis import strategies as st
 from accordgen import load
 from accordgen import notebook as nb
 from accordgen.kinds import DOCUMENT_KINDS
-from accordgen.notebook.fields import (
-    Alternative,
-    Liste,
-    Optionnel,
-    Scalaire,
-    chemin_lisible,
-    libelle,
-)
+from accordgen.notebook.collection import ListEditor
+from accordgen.notebook.composite import OptionalEditor, UnionEditor
 from accordgen.notebook.form import Formulaire, Lanceur, formulaire
+from accordgen.notebook.labels import chemin_lisible, libelle
 from accordgen.notebook.roundtrip import merge3
+from accordgen.notebook.scalar import ScalarEditor
 
 from conftest import EXAMPLE
 
@@ -100,7 +96,7 @@ def test_every_kind_opens_valid_and_saves_identical_bytes(kind_name: str, dossie
     assert form.kind.name == kind_name
     assert form.problemes == [], form.problemes
     assert form.racine is not None and form.racine.onglets[0] == "Général"
-    assert form.fichier.texte().encode("utf-8") == before  # the dump merges back to the original
+    assert form.fichier.text().encode("utf-8") == before  # the dump merges back to the original
     assert form.enregistrer() and "Aucune modification" in form.message.value
     assert path.read_bytes() == before
 
@@ -115,7 +111,7 @@ def test_every_kind_edits_one_text_field_in_place(kind_name: str, dossier: Path,
     form = Formulaire(path, tmp_path / "out")
     chosen = None
     for field_path, ed in form.editeurs().items():
-        if not (isinstance(ed, Scalaire) and ed.spec.kind == "text"):
+        if not (isinstance(ed, ScalarEditor) and ed.spec.kind == "text"):
             continue
         old = ed.entree.value
         if not old or len(old) > 40 or f": {old}" not in before:
@@ -208,7 +204,7 @@ def test_list_items_can_be_added_moved_and_removed(dossier: Path, tmp_path: Path
     before = path.read_text(encoding="utf-8")
     form = Formulaire(path, tmp_path / "out")
     themes = form.champ("thematiques")
-    assert isinstance(themes, Liste) and len(themes.items) == 6
+    assert isinstance(themes, ListEditor) and len(themes.items) == 6
     first = [ed.entree.value for ed in themes.items]
 
     themes.deplacer(themes.items[0], +1)   # « Sécurité » goes below « Formation »
@@ -235,7 +231,7 @@ def test_list_of_parts_and_nested_paragraph_lists(dossier: Path, tmp_path: Path)
     apports.ajouter()
     form.champ("axes[5].apports[0].partie").entree.value = "orange"
     paragraph = form.champ("axes[5].apports[0].texte").ajouter()
-    assert isinstance(paragraph, Alternative)
+    assert isinstance(paragraph, UnionEditor)
     paragraph.choix.value = 1  # a bullet list instead of a paragraph
     bullets = form.champ("axes[5].apports[0].texte[0]")
     bullets.ajouter().entree.value = "ouverture de ses laboratoires,"
@@ -253,7 +249,7 @@ def test_optional_part_and_keyed_entries_keep_the_comments_in_place(dossier: Pat
     before = path.read_text(encoding="utf-8")
     form = Formulaire(path, tmp_path / "out")
     duree = form.champ("duree")
-    assert isinstance(duree, Optionnel) and duree.brut() is not None
+    assert isinstance(duree, OptionalEditor) and duree.raw() is not None
     duree.case.value = True
     assert {p for p, _ in form.problemes} == {"duree.valeur", "duree.unite"}
     form.champ("duree.valeur").entree.value = "3"

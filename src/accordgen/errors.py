@@ -6,6 +6,7 @@ drafters in the terminal, in notebooks and in batch manifests.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -83,3 +84,38 @@ class PdfError(AccordgenError):
         self.docx = str(docx) if docx is not None else ""
         self.message = message
         super().__init__(f"{self.docx} : {message}" if self.docx else message)
+
+
+_READ_MESSAGES = {
+    errno.ENOENT: "fichier introuvable",
+    errno.ENOTDIR: "fichier introuvable (un élément du chemin n'est pas un dossier)",
+    errno.ELOOP: "lien symbolique en boucle : il ne mène à aucun fichier",
+    errno.EACCES: "lecture refusée (droits insuffisants)",
+    errno.EPERM: "lecture refusée (droits insuffisants)",
+    errno.ENAMETOOLONG: "chemin trop long",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+}
+_WRITE_MESSAGES = {
+    errno.EACCES: "écriture refusée (droits insuffisants sur le dossier de sortie)",
+    errno.EPERM: "écriture refusée (droits insuffisants sur le dossier de sortie)",
+    errno.EROFS: "le dossier de sortie est en lecture seule",
+    errno.ENOSPC: "disque plein : aucun fichier n'a été écrit",
+    errno.EDQUOT: "quota disque dépassé : aucun fichier n'a été écrit",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ENOTDIR: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
+    errno.EEXIST: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier : indiquez un nom de fichier (.docx)",
+    errno.ENOENT: "dossier de sortie introuvable et impossible à créer",
+    errno.EIO: "erreur d'entrée-sortie du disque : aucun fichier n'a été écrit",
+}
+
+
+def read_error_message(exc: OSError) -> str:
+    """What a drafter reads when a file cannot be read."""
+    return _READ_MESSAGES.get(exc.errno or 0, f"lecture impossible ({exc.strerror})")
+
+
+def write_error_message(exc: OSError) -> str:
+    """What a drafter reads when an output cannot be written (nothing was written)."""
+    return _WRITE_MESSAGES.get(exc.errno or 0,
+                               f"écriture impossible (erreur système {exc.errno} : {exc.strerror})")

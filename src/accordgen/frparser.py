@@ -15,30 +15,23 @@ import sys
 from typing import Any, NoReturn
 
 # argparse's English error messages (Python 3.11 to 3.13) and their French translation.
-_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^the following arguments are required: (.*)$"),
-     r"arguments obligatoires manquants : \1"),
-    (re.compile(r"^argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)$"),
+_ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(english), french) for english, french in (
+    (r"^the following arguments are required: (.*)$", r"arguments obligatoires manquants : \1"),
+    (r"^argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)$",
      r"argument \1 : valeur non permise « \2 » (valeurs possibles : \3)"),
-    (re.compile(r"^unrecognized arguments: (.*)$"), r"arguments non reconnus : \1"),
-    (re.compile(r"^argument (.*?): invalid int value: '?(.*?)'?$"),
-     r"argument \1 : nombre entier attendu, pas « \2 »"),
-    (re.compile(r"^argument (.*?): invalid float value: '?(.*?)'?$"),
-     r"argument \1 : nombre attendu, pas « \2 »"),
-    (re.compile(r"^argument (.*?): invalid (.*?) value: '?(.*?)'?$"),
-     r"argument \1 : valeur invalide « \3 »"),
-    (re.compile(r"^argument (.*?): expected one argument$"), r"argument \1 : une valeur est attendue"),
-    (re.compile(r"^argument (.*?): expected at least one argument$"),
-     r"argument \1 : au moins une valeur est attendue"),
-    (re.compile(r"^argument (.*?): expected (.*)$"), r"argument \1 : valeur attendue"),
-    (re.compile(r"^argument (.*?): not allowed with argument (.*)$"),
-     r"argument \1 : incompatible avec l'argument \2"),
-    (re.compile(r"^argument (.*?): ignored explicit argument '?(.*?)'?$"),
+    (r"^unrecognized arguments: (.*)$", r"arguments non reconnus : \1"),
+    (r"^argument (.*?): invalid int value: '?(.*?)'?$", r"argument \1 : nombre entier attendu, pas « \2 »"),
+    (r"^argument (.*?): invalid float value: '?(.*?)'?$", r"argument \1 : nombre attendu, pas « \2 »"),
+    (r"^argument (.*?): invalid (.*?) value: '?(.*?)'?$", r"argument \1 : valeur invalide « \3 »"),
+    (r"^argument (.*?): expected one argument$", r"argument \1 : une valeur est attendue"),
+    (r"^argument (.*?): expected at least one argument$", r"argument \1 : au moins une valeur est attendue"),
+    (r"^argument (.*?): expected (.*)$", r"argument \1 : valeur attendue"),
+    (r"^argument (.*?): not allowed with argument (.*)$", r"argument \1 : incompatible avec l'argument \2"),
+    (r"^argument (.*?): ignored explicit argument '?(.*?)'?$",
      r"argument \1 : ne prend pas de valeur (« \2 » ignoré)"),
-    (re.compile(r"^ambiguous option: (.*?) could match (.*)$"),
-     r"option ambiguë : \1 peut désigner \2"),
-    (re.compile(r"^one of the arguments (.*) is required$"), r"un des arguments \1 est obligatoire"),
-]
+    (r"^ambiguous option: (.*?) could match (.*)$", r"option ambiguë : \1 peut désigner \2"),
+    (r"^one of the arguments (.*) is required$", r"un des arguments \1 est obligatoire"),
+)]
 
 # French placeholders for arguments declared without a metavar.
 METAVARS = {

@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, read_error_message
 
 MB = 1024 * 1024
 MAX_YAML_BYTES = 2 * MB  # a parameter file: a real one is under 50 KB
@@ -34,17 +34,6 @@ MAX_MEMBER_BYTES = 64 * MB  # one member of a DOCX, decompressed
 MAX_ARCHIVE_BYTES = 256 * MB  # all members of a DOCX, decompressed
 MAX_MEMBERS = 10_000
 _CHUNK = 1 << 16
-
-_ERRNO_MESSAGES = {
-    errno.ENOENT: "fichier introuvable",
-    errno.ENOTDIR: "fichier introuvable (un élément du chemin n'est pas un dossier)",
-    errno.ELOOP: "lien symbolique en boucle : il ne mène à aucun fichier",
-    errno.EACCES: "lecture refusée (droits insuffisants)",
-    errno.EPERM: "lecture refusée (droits insuffisants)",
-    errno.ENAMETOOLONG: "chemin trop long",
-    errno.EISDIR: "c'est un dossier, pas un fichier",
-}
-
 
 def size_text(limit: int) -> str:
     """``2 Mo`` for a limit in bytes (French unit: mégaoctet)."""
@@ -61,8 +50,7 @@ def read_regular_file(path: Path | str, limit: int, *, error: type[InputError] =
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise error(name, _ERRNO_MESSAGES.get(exc.errno or 0,
-                                              f"lecture impossible ({exc.strerror})")) from None
+        raise error(name, read_error_message(exc)) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -82,8 +70,7 @@ def read_regular_file(path: Path | str, limit: int, *, error: type[InputError] =
                 raise error(name, f"fichier trop volumineux (plus de {size_text(limit)})")
         return b"".join(chunks)
     except OSError as exc:
-        raise error(name, _ERRNO_MESSAGES.get(exc.errno or 0,
-                                              f"lecture impossible ({exc.strerror})")) from None
+        raise error(name, read_error_message(exc)) from None
     finally:
         os.close(fd)
 
@@ -94,10 +81,9 @@ def resolve(path: Path | str, *, error: type[InputError] = InputError) -> Path:
     try:
         return Path(path).resolve()
     except RuntimeError:
-        raise error(str(path), _ERRNO_MESSAGES[errno.ELOOP]) from None
+        raise error(str(path), read_error_message(OSError(errno.ELOOP, os.strerror(errno.ELOOP)))) from None
     except OSError as exc:
-        raise error(str(path), _ERRNO_MESSAGES.get(exc.errno or 0,
-                                                   f"lecture impossible ({exc.strerror})")) from None
+        raise error(str(path), read_error_message(exc)) from None
 
 
 def zip_names(data: bytes, name: Path | str, *, error: type[InputError] = InputError,

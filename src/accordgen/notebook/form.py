@@ -3,9 +3,9 @@
 ``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »; the form
 then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
 per part: parties, axes, clauses, signature...), with the French labels and help of the
-parameter model (:mod:`accordgen.notebook.fields` builds the fields). Each change is checked at
-once the way :func:`accordgen.dossier.load` checks a file — pydantic, the kind's
-``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
+parameter model (:mod:`accordgen.notebook.editor` and its siblings build the fields). Each
+change is checked at once the way :func:`accordgen.dossier.load` checks a file — pydantic, the
+kind's ``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
 beside its field and in a summary at the top. « Enregistrer » writes the YAML back through
 :mod:`accordgen.notebook.roundtrip` (comments, key order and quoting kept; only changed values
 rewritten) and writes nothing while anything is invalid. « Générer le document » saves,
@@ -29,22 +29,16 @@ from ..render.output import write_atomic
 from ..safeio import read_regular_file
 from ..yamlio import MAX_BYTES, parse_yaml
 from . import roundtrip as rt
-from .fields import (
-    ROUGE,
-    Editeur,
-    Groupe,
-    Liste,
-    Spec,
-    chemin_lisible,
-    esc,
-    libelle,
-    meme,
-)
+from .collection import ListEditor
+from .composite import ModelEditor
+from .editor import FieldEditor
+from .fieldspec import Spec, same_value
+from .labels import RED, chemin_lisible, esc, libelle
 
-__all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "verifier"]
+__all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "form_problems"]
 
 
-def verifier(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
+def form_problems(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
     """The problems ``load`` would report for ``raw`` read from ``path``: pydantic, then the
     kind's ``problems()``; with ``dossier``, the accord and ``dossier_problems()`` too."""
     try:
@@ -65,7 +59,7 @@ class Formulaire:
         self.output_dir = Path(output_dir)
         self.output_name = output_name
         self.problemes: list[tuple[str, str]] = []
-        self.racine: Groupe | None = None
+        self.racine: ModelEditor | None = None
         self.document: Document | None = None
         self.chemin_docx: Path | None = None
         self._construction = True
@@ -105,8 +99,8 @@ class Formulaire:
         self._construction = True
         self.message.value = ""
         try:
-            self.fichier = rt.FichierYaml(self.path)
-            declared = self.fichier.valeurs.get("type")
+            self.fichier = rt.YamlFile(self.path)
+            declared = self.fichier.values.get("type")
             if not isinstance(declared, str):
                 raise ValidationError(self.path, [("type", "champ obligatoire manquant : le type du document")])
             self.kind: Kind = get_kind(declared)
@@ -114,34 +108,34 @@ class Formulaire:
             self.racine = None
             self.corps.children = ()
             self.titre.value = f"<h3>Formulaire — {esc(self.path.name)}</h3>"
-            self.etat.value = (f"<span role='alert' style='color:{ROUGE};font-weight:600'>⚠ Fichier "
+            self.etat.value = (f"<span role='alert' style='color:{RED};font-weight:600'>⚠ Fichier "
                                f"illisible : {esc(exc)}</span>")
             self.bouton_enregistrer.disabled = self.bouton_generer.disabled = True
             return
         self.titre.value = (f"<h3 style='margin:0.2em 0'>Formulaire — {esc(self.kind.label)}</h3>"
                             f"<div style='color:#555'>Fichier : <code>{esc(self.path)}</code> · les champs "
-                            f"marqués <span style='color:{ROUGE}'>*</span> sont obligatoires</div>")
-        self.racine = Groupe(self, Spec("model", model=self.kind.model), racine=True,
-                             initial=self.fichier.valeurs)
+                            f"marqués <span style='color:{RED}'>*</span> sont obligatoires</div>")
+        self.racine = ModelEditor(self, Spec("model", model=self.kind.model), root=True,
+                             initial=self.fichier.values)
         self.corps.children = (self.racine.widget,)
         self._construction = False
         self.valider()
 
     # --- validation -------------------------------------------------------------------
-    def editeurs(self) -> dict[str, Editeur]:
+    def editeurs(self) -> dict[str, FieldEditor]:
         """Every field editor by its path (``parties[0].siren``)."""
         if self.racine is None:
             return {}
-        return {p: e for p, e in self.racine.placer("") if p}
+        return {p: e for p, e in self.racine.locate("") if p}
 
-    def champ(self, path: str) -> Editeur:
+    def champ(self, path: str) -> FieldEditor:
         """The editor of the field at ``path`` (``parties[0].siren``)."""
         return self.editeurs()[path]
 
     def donnees(self) -> dict[str, Any]:
         """The document's parameters as the form holds them (as ``read_yaml`` gives them)."""
         assert self.racine is not None
-        return self.racine.brut()
+        return self.racine.raw()
 
     def modifie(self) -> None:
         """A value changed: check everything again (a few milliseconds, dossier included)."""
@@ -155,22 +149,22 @@ class Formulaire:
         if self.racine is None:
             return [("", "fichier illisible")]
         editors = self.editeurs()
-        problems = list(self.racine.problemes_locaux())
+        problems = list(self.racine.local_problems())
         if not problems:
-            problems = verifier(self.donnees(), self.path, dossier=dossier)
+            problems = form_problems(self.donnees(), self.path, dossier=dossier)
         self.problemes = problems
         messages: dict[int, list[str]] = {}
         for path, msg in problems:
             ed, rest = self._cible(path, editors)
             messages.setdefault(id(ed), []).append(f"{chemin_lisible(rest)} : {msg}" if rest else msg)
         for ed in {id(e): e for e in [self.racine, *editors.values()]}.values():
-            ed.montrer(messages.get(id(ed), []))
-            if isinstance(ed, Liste):
-                ed.titrer()
+            ed.show(messages.get(id(ed), []))
+            if isinstance(ed, ListEditor):
+                ed.refresh_titles()
         self._afficher_synthese()
         return problems
 
-    def _cible(self, path: str, editors: dict[str, Editeur]) -> tuple[Editeur, str]:
+    def _cible(self, path: str, editors: dict[str, FieldEditor]) -> tuple[FieldEditor, str]:
         """The editor that shows a problem at ``path``: the field itself or its nearest parent
         (the rest of the path is then said in the message)."""
         probe = path
@@ -191,7 +185,7 @@ class Formulaire:
                 f"{esc(m)}</li>" for p, m in self.problemes[:12])
             more = f"<li>… et {n - 12} autre(s)</li>" if n > 12 else ""
             self.synthese.value = (
-                f"<div role='alert' style='color:{ROUGE};border:1px solid {ROUGE};padding:4px 10px;"
+                f"<div role='alert' style='color:{RED};border:1px solid {RED};padding:4px 10px;"
                 f"border-radius:4px'><b>⚠ {n} problème{'s' if n > 1 else ''} à corriger avant "
                 f"d'enregistrer :</b><ul style='margin:2px 0'>{items}{more}</ul></div>")
         else:
@@ -200,11 +194,11 @@ class Formulaire:
 
     def a_modifications(self) -> bool:
         """Whether the form holds values the file does not."""
-        return self.racine is not None and not meme(self.donnees(), self.fichier.valeurs)
+        return self.racine is not None and not same_value(self.donnees(), self.fichier.values)
 
     def _afficher_etat(self) -> None:
         if self.problemes:
-            text = f"<span style='color:{ROUGE}'>✗ Paramètres invalides : rien ne sera écrit.</span>"
+            text = f"<span style='color:{RED}'>✗ Paramètres invalides : rien ne sera écrit.</span>"
         elif self.a_modifications():
             text = "<span style='color:#8a5a00'>● Paramètres valides — modifications non enregistrées.</span>"
         else:
@@ -213,7 +207,7 @@ class Formulaire:
 
     # --- saving and generating --------------------------------------------------------
     def _dire(self, text: str, ok: bool) -> None:
-        color, role = ("#1b6e20", "status") if ok else (ROUGE, "alert")
+        color, role = ("#1b6e20", "status") if ok else (RED, "alert")
         self.message.value = f"<div role='{role}' style='color:{color};margin:4px 0'>{text}</div>"
 
     def enregistrer(self) -> bool:
@@ -232,7 +226,7 @@ class Formulaire:
         except InputError as exc:
             self._dire(f"Enregistrement refusé : {esc(exc.message)}.", ok=False)
             return False
-        if on_disk != self.fichier.octets:
+        if on_disk != self.fichier.data:
             self._dire("Enregistrement refusé : le fichier a été modifié ailleurs depuis son ouverture "
                        "dans le formulaire. Cliquez sur « Recharger » pour repartir du fichier (vos "
                        "saisies seront perdues).", ok=False)
@@ -241,8 +235,8 @@ class Formulaire:
             self._dire("Aucune modification à enregistrer.", ok=True)
             return True
         wanted = self.donnees()
-        self.racine.noeud(self.fichier.donnees, self.fichier.valeurs)
-        data = self.fichier.octets_nouveaux()
+        self.racine.to_node(self.fichier.tree, self.fichier.values)
+        data = self.fichier.new_bytes()
         try:  # what will be read back is what was checked, or nothing is written
             saved = parse_yaml(data.decode("utf-8-sig"), self.path)
             same = self.kind.model.model_validate(saved) == self.kind.model.model_validate(wanted)
@@ -254,11 +248,11 @@ class Formulaire:
                                      "du formulaire)")
             write_atomic(self.path, data)
         except AccordgenError as exc:
-            self.fichier = rt.FichierYaml(self.path)  # drop the half-applied tree
+            self.fichier = rt.YamlFile(self.path)  # drop the half-applied tree
             self._dire(f"Enregistrement impossible : {esc(exc)} ; le fichier n'a pas été modifié.", ok=False)
             return False
-        self.fichier = rt.FichierYaml(self.path)
-        self.racine.rebaser()
+        self.fichier = rt.YamlFile(self.path)
+        self.racine.rebase()
         self._afficher_etat()
         self._dire(f"Enregistré dans <code>{esc(self.path.name)}</code> (commentaires et ordre des "
                    "champs conservés).", ok=True)

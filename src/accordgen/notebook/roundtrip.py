@@ -54,43 +54,43 @@ def _dump(y: YAML, data: Any) -> str:
     return buf.getvalue()
 
 
-class FichierYaml:
+class YamlFile:
     """A YAML parameter file opened for editing.
 
-    ``donnees`` is the ruamel tree to change; ``valeurs`` what ``load`` reads from the file
-    (plain dicts, lists, strings: dates stay strings). :meth:`texte` gives the new file text.
+    ``tree`` is the ruamel tree to change; ``values`` what ``load`` reads from the file
+    (plain dicts, lists, strings: dates stay strings). :meth:`text` gives the new file text.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         # one bounded read of a regular file (InputError in French when unreadable)
-        self.octets = read_regular_file(self.path, MAX_BYTES)
-        self.valeurs = parse_file_bytes(self.octets, self.path)
-        text = self.octets.decode("utf-8-sig")
-        self.bom = self.octets.startswith(b"\xef\xbb\xbf")
+        self.data = read_regular_file(self.path, MAX_BYTES)
+        self.values = parse_file_bytes(self.data, self.path)
+        text = self.data.decode("utf-8-sig")
+        self.bom = self.data.startswith(b"\xef\xbb\xbf")
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.original = text.replace("\r\n", "\n")
         self._lines = self.original.splitlines()
         try:  # parsed once: the layout (indentation) only decides how the tree is written
-            self.donnees = _yaml(_LAYOUTS[0]).load(self.original)
+            self.tree = _yaml(_LAYOUTS[0]).load(self.original)
         except Exception as exc:  # ruamel refuses what our loader accepted: say so
             raise InputError(self.path, f"YAML non modifiable par le formulaire : {exc}") from None
         best: tuple[int, tuple[int, int, int], str] | None = None
         for layout in _LAYOUTS:  # the layout whose writing of the tree is closest to the file
-            base = _dump(_yaml(layout), self.donnees)
+            base = _dump(_yaml(layout), self.tree)
             cost = _difference(self._lines, base.splitlines())
             if best is None or cost < best[0]:
                 best = (cost, layout, base)
             if cost == 0:
                 break
         assert best is not None
-        self.ecarts_mise_en_forme, self.layout, base = best
+        self.layout_cost, self.layout, base = best
         self._yaml = _yaml(self.layout)
         self._base = base.splitlines()
 
-    def texte(self) -> str:
-        """The file's new text: ruamel's dump of :attr:`donnees`, merged into the original."""
-        ours_text = _dump(self._yaml, self.donnees)
+    def text(self) -> str:
+        """The file's new text: ruamel's dump of :attr:`tree`, merged into the original."""
+        ours_text = _dump(self._yaml, self.tree)
         merged = "\n".join(merge3(self._lines, self._base, ours_text.splitlines()))
         if self.original.endswith("\n") or not self.original:
             merged += "\n"
@@ -101,8 +101,8 @@ class FichierYaml:
         text = merged if same else ours_text  # the merge is a courtesy, never a risk
         return text.replace("\n", self.newline)
 
-    def octets_nouveaux(self) -> bytes:
-        data = self.texte().encode("utf-8")
+    def new_bytes(self) -> bytes:
+        data = self.text().encode("utf-8")
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
 
@@ -153,7 +153,7 @@ def merge3(original: Sequence[str], base: Sequence[str], ours: Sequence[str]) ->
 
 # --- building and replacing nodes ------------------------------------------------------
 
-def plier(text: str, width: int = FOLD_WIDTH) -> FoldedScalarString:
+def fold(text: str, width: int = FOLD_WIDTH) -> FoldedScalarString:
     """A long text as a folded block (``>-``), wrapped at ``width`` characters."""
     node = FoldedScalarString(text)
     positions: list[int] = []
@@ -169,7 +169,7 @@ def plier(text: str, width: int = FOLD_WIDTH) -> FoldedScalarString:
     return node
 
 
-def scalaire(value: Any, old: Any = None, *, as_date: bool = False) -> Any:
+def scalar_node(value: Any, old: Any = None, *, as_date: bool = False) -> Any:
     """The YAML node for a new scalar ``value``, in the style of the ``old`` node it replaces
     (quotes, folded or literal block)."""
     if as_date and isinstance(value, str):
@@ -182,7 +182,7 @@ def scalaire(value: Any, old: Any = None, *, as_date: bool = False) -> Any:
     if "\n" in value:
         return LiteralScalarString(value)
     if isinstance(old, FoldedScalarString) or (old is None and len(value) > FOLD_WIDTH):
-        return plier(value)
+        return fold(value)
     for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
         if isinstance(old, style):
             return style(value)
@@ -209,7 +209,7 @@ def _slot(container: Any) -> int:
     return 0 if isinstance(container, CommentedSeq) else 2
 
 
-def detacher_suite(container: Any, key: Any) -> str:
+def detach_trailing(container: Any, key: Any) -> str:
     """Remove and return the comment lines after the entry ``key`` (its end-of-line comment
     stays)."""
     owner, k = _owner(container, key)
@@ -230,7 +230,7 @@ def detacher_suite(container: Any, key: Any) -> str:
     return rest
 
 
-def attacher_suite(container: Any, key: Any, rest: str) -> None:
+def attach_trailing(container: Any, key: Any, rest: str) -> None:
     """Put comment lines ``rest`` after the entry ``key``."""
     if not rest:
         return
@@ -245,57 +245,57 @@ def attacher_suite(container: Any, key: Any, rest: str) -> None:
         entry[slot].value = entry[slot].value.rstrip("\n") + "\n" + rest
 
 
-def inserer(mapping: CommentedMap, key: str, value: Any, after: str | None) -> None:
+def insert_after(mapping: CommentedMap, key: str, value: Any, after: str | None) -> None:
     """Insert ``key`` right after the key ``after`` (or first), keeping the comment that
     introduced the following key above it."""
-    value = commente(value)
+    value = commented(value)
     if after is None:
         mapping.insert(0, key, value)
         return
-    rest = detacher_suite(mapping, after)
+    rest = detach_trailing(mapping, after)
     mapping.insert(list(mapping.keys()).index(after) + 1, key, value)
-    attacher_suite(mapping, key, rest)
+    attach_trailing(mapping, key, rest)
 
 
-def supprimer(mapping: CommentedMap, key: str) -> None:
+def delete_key(mapping: CommentedMap, key: str) -> None:
     """Delete ``key``; the comment lines that followed it move to the previous key."""
     keys = list(mapping.keys())
-    rest = detacher_suite(mapping, key)
+    rest = detach_trailing(mapping, key)
     mapping.ca.items.pop(key, None)
     del mapping[key]
     i = keys.index(key)
     if rest and i > 0:
-        attacher_suite(mapping, keys[i - 1], rest)
+        attach_trailing(mapping, keys[i - 1], rest)
     elif rest and i + 1 < len(keys):
         mapping.yaml_set_comment_before_after_key(
             keys[i + 1], before="\n".join(line.lstrip("# ") for line in rest.strip("\n").splitlines()))
 
 
-def reordonner(seq: CommentedSeq, nodes: list[Any], origins: list[int | None]) -> None:
+def reorder(seq: CommentedSeq, nodes: list[Any], origins: list[int | None]) -> None:
     """Replace the items of ``seq`` by ``nodes``; ``origins[i]`` is the former index of
     ``nodes[i]`` (``None`` for a new item). Each item keeps its comments; the comment lines
     after the former last item stay at the end of the list."""
-    tail = detacher_suite(seq, len(seq) - 1) if len(seq) else ""
+    tail = detach_trailing(seq, len(seq) - 1) if len(seq) else ""
     old_comments = dict(seq.ca.items)
     del seq[:]
     seq.ca.items.clear()
-    seq.extend(commente(n) for n in nodes)
+    seq.extend(commented(n) for n in nodes)
     for i, origin in enumerate(origins):
         if origin is not None and origin in old_comments:
             seq.ca.items[i] = old_comments[origin]
     if len(seq):
-        attacher_suite(seq, len(seq) - 1, tail)
+        attach_trailing(seq, len(seq) - 1, tail)
 
 
-def commente(value: Any) -> Any:
+def commented(value: Any) -> Any:
     """Plain dicts and lists as ruamel nodes (so comments can attach to their last entry)."""
     if isinstance(value, dict) and not isinstance(value, CommentedMap):
         out = CommentedMap()
         for k, v in value.items():
-            out[k] = commente(v)
+            out[k] = commented(v)
         return out
     if isinstance(value, list) and not isinstance(value, CommentedSeq):
-        return CommentedSeq(commente(v) for v in value)
+        return CommentedSeq(commented(v) for v in value)
     return value
 
 
@@ -312,18 +312,18 @@ def plain(node: Any) -> Any:
     return node
 
 
-def remplacer_cles(mapping: CommentedMap, entries: list[tuple[str, Any, Any]]) -> None:
+def replace_keys(mapping: CommentedMap, entries: list[tuple[str, Any, Any]]) -> None:
     """Replace the entries of ``mapping`` by ``(key, node, former key or None)``, in order.
     Each entry keeps the comments of its former key; the comment lines after the former last
     entry stay at the end."""
-    tail = detacher_suite(mapping, list(mapping)[-1]) if len(mapping) else ""
+    tail = detach_trailing(mapping, list(mapping)[-1]) if len(mapping) else ""
     comments = dict(mapping.ca.items)
     for key in list(mapping):
         del mapping[key]
     mapping.ca.items.clear()
     for key, node, origin in entries:
-        mapping[key] = commente(node)
+        mapping[key] = commented(node)
         if origin is not None and origin in comments:
             mapping.ca.items[key] = comments[origin]
     if len(mapping):
-        attacher_suite(mapping, list(mapping)[-1], tail)
+        attach_trailing(mapping, list(mapping)[-1], tail)

@@ -7,7 +7,6 @@ appears under its final name whole or not at all (temporary file, fsync, rename)
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import os
 import tempfile
@@ -15,7 +14,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, write_error_message
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -31,21 +30,6 @@ def build_zip(members: Mapping[str, bytes]) -> bytes:
             info.create_system = 0
             zf.writestr(info, data, compresslevel=6)
     return buf.getvalue()
-
-
-_MESSAGES = {
-    errno.EACCES: "écriture refusée (droits insuffisants sur le dossier de sortie)",
-    errno.EPERM: "écriture refusée (droits insuffisants sur le dossier de sortie)",
-    errno.EROFS: "le dossier de sortie est en lecture seule",
-    errno.ENOSPC: "disque plein : aucun fichier n'a été écrit",
-    errno.EDQUOT: "quota disque dépassé : aucun fichier n'a été écrit",
-    errno.ENAMETOOLONG: "nom de fichier trop long",
-    errno.ENOTDIR: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
-    errno.EEXIST: "le chemin de sortie traverse un fichier qui n'est pas un dossier",
-    errno.EISDIR: "c'est un dossier : indiquez un nom de fichier (.docx)",
-    errno.ENOENT: "dossier de sortie introuvable et impossible à créer",
-    errno.EIO: "erreur d'entrée-sortie du disque : aucun fichier n'a été écrit",
-}
 
 
 def _umask() -> int:
@@ -77,8 +61,7 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        message = _MESSAGES.get(exc.errno or 0, f"écriture impossible (erreur système {exc.errno} : {exc.strerror})")
-        raise OutputError(path, message) from None
+        raise OutputError(path, write_error_message(exc)) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

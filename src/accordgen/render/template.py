@@ -24,7 +24,7 @@ from docx import Document as open_docx
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ..errors import InputError, TemplateError
+from ..errors import InputError, TemplateError, read_error_message
 from ..rules.fr import FILTERS
 from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
 from .sandbox import Sandbox, render_bounded, time_limit
@@ -102,7 +102,7 @@ class TemplateFile:
         except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise TemplateError(self.path, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
         except OSError as exc:
-            raise TemplateError(self.path, f"lecture impossible ({exc.strerror or exc})") from None
+            raise TemplateError(self.path, read_error_message(exc)) from None
         self.sha256 = hashlib.sha256(data).digest()  # part of every output's inputs hash
         self._tpl = DocxTemplate(str(self.path))  # only for its patch/resolve helpers
         names = [docx.part.partname]

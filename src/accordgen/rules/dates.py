@@ -146,30 +146,28 @@ def _as_unite(unite: Unite | str) -> Unite:
     raise ValueError(f"unité inconnue : « {unite} » (attendu : jours, mois ou ans)")
 
 
-def _as_fin(fin: FinDeTerme | str) -> FinDeTerme:
-    """Convert ``fin`` to :class:`FinDeTerme` or raise a French ValueError."""
-    if isinstance(fin, FinDeTerme):
-        return fin
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _as_enum(cls: type[_E], value: _E | str, what: str) -> _E:
+    """Convert ``value`` to ``cls`` or raise a French ValueError naming ``what`` and the
+    values allowed."""
+    if isinstance(value, cls):
+        return value
     try:
-        return FinDeTerme(str(fin).strip().lower())
+        return cls(str(value).strip().lower())
     except ValueError:
-        raise ValueError(
-            f"convention de fin de terme inconnue : « {fin} » "
-            "(attendu : veille_anniversaire ou anniversaire)"
-        ) from None
+        allowed = ", ".join(m.value for m in cls)
+        allowed = " ou ".join(allowed.rsplit(", ", 1))
+        raise ValueError(f"{what} inconnue : « {value} » (attendu : {allowed})") from None
+
+
+def _as_fin(fin: FinDeTerme | str) -> FinDeTerme:
+    return _as_enum(FinDeTerme, fin, "convention de fin de terme")
 
 
 def _as_regle(regle: RegleDelai | str) -> RegleDelai:
-    """Convert ``regle`` to :class:`RegleDelai` or raise a French ValueError."""
-    if isinstance(regle, RegleDelai):
-        return regle
-    try:
-        return RegleDelai(str(regle).strip().lower())
-    except ValueError:
-        raise ValueError(
-            f"règle de délai inconnue : « {regle} » "
-            "(attendu : calendaire, prorogation ou jours_ouvres)"
-        ) from None
+    return _as_enum(RegleDelai, regle, "règle de délai")
 
 
 def _check_amount(valeur: int, *, minimum: int = 0) -> int:

@@ -126,6 +126,12 @@ def liste(items: Iterable[Any], sep: str = ", ", last: str = " et ") -> str:
     return sep.join(items[:-1]) + last + items[-1]
 
 
+def elides(text: str) -> bool:
+    """Whether "le", "la", "de" elide before ``text``: it starts with a vowel or an h
+    (« l'Administrateur », « d'Orange »). Callers exclude the exceptions they know of."""
+    return str(text)[:1].lower() in "aeiouyhâàéèêîôûœ"
+
+
 def majuscule(text: str) -> str:
     """Capitalise the first letter only: "le Département et Orange" -> "Le Département et Orange"."""
     text = str(text)
@@ -138,7 +144,7 @@ def de(text: str) -> str:
     but "de huit", "de onze" (no elision before those numbers)."""
     text = str(text)
     first = text.split(" ", 1)[0].lower()
-    if first[:1] in "aeiouyéèêàâîôûh" and not first.startswith(("huit", "onze", "h")):
+    if elides(first) and not first.startswith(("huit", "onze", "h")):
         return f"d'{text}"
     return f"de {text}"
 

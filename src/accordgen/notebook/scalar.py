@@ -1,0 +1,109 @@
+"""The editor of a plain value: text, number, date, choice, checkbox, or YAML text for any
+other shape."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from ..errors import InputError
+from ..yamlio import parse_yaml
+from . import roundtrip as rt
+from .editor import FieldEditor
+from .fieldspec import ABSENT, Spec
+from .labels import shared
+
+if TYPE_CHECKING:
+    from .form import Formulaire
+
+
+class ScalarEditor(FieldEditor):
+    """Text, number, date, choice, checkbox, or YAML text for any other shape."""
+
+    def __init__(self, form: Formulaire, spec: Spec, **kw: Any) -> None:
+        super().__init__(form, spec, **kw)
+        initial = self.initial
+        value = initial if initial is not ABSENT else (None if self.default is ABSENT else self.default)
+        if isinstance(value, Enum):
+            value = value.value
+        placeholder = ""
+        if self.default not in (ABSENT, None) and not isinstance(self.default, (list, dict)):
+            d = self.default.value if isinstance(self.default, Enum) else self.default
+            placeholder = f"par défaut : {d}"
+        kind = spec.kind
+        if kind == "bool":
+            self.entree: W.ValueWidget = W.Checkbox(value=bool(value), indent=False, description="oui",
+                                                    layout=shared("auto"), style=shared("style-case"))
+        elif kind == "choice":
+            options: list[tuple[str, Any]] = []
+            if not self.required or value is None:
+                options.append(("— non renseigné —" if not self.required else "— choisir —", ABSENT))
+            options += [("(aucun)" if o == "" else str(o), o) for o in spec.options]
+            if value is not None and value not in spec.options:
+                options.append((f"« {value} » (valeur actuelle, non permise)", value))
+            self.entree = W.Dropdown(options=options, value=ABSENT if value is None else value,
+                                     layout=shared("choix"), style=shared("style-description"))
+        else:
+            text = "" if value is None else str(value)
+            if kind == "yaml" and value is not None:
+                import yaml as pyyaml
+
+                text = pyyaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
+                text = text.removesuffix("\n...\n").strip()
+            placeholder = placeholder or {"date": "AAAA-MM-JJ", "int": "nombre entier",
+                                          "number": "nombre"}.get(kind, "")
+            if kind == "yaml" or (kind == "text" and ("\n" in text or len(text) > 70)):
+                rows = min(12, max(2, len(text) // 95 + 1 + text.count("\n")))
+                self.entree = W.Textarea(value=text, placeholder=placeholder, rows=rows,
+                                         layout=shared("plein"), style=shared("style-texte"))
+            else:
+                short = kind in ("date", "int", "number")
+                self.entree = W.Text(value=text, placeholder=placeholder,
+                                     layout=shared("court" if short else "plein"), style=shared("style-texte"))
+        self.entree.add_class("accordgen-entree")
+        self.tag(self.entree, "accordgen-champ")
+        self.entree.observe(self._changed, names="value")
+        self.widget = self._labelled(self.entree)
+
+    def raw(self) -> Any:
+        value, kind = self.entree.value, self.spec.kind
+        if kind in ("bool", "choice"):
+            return bool(value) if kind == "bool" else value
+        text = str(value).strip()
+        if text == "":
+            return "" if (kind == "text" and self.required) else ABSENT
+        if kind in ("int", "number") and re.fullmatch(r"[+-]?\d+", text):
+            return int(text)
+        initial = self.initial
+        if (kind == "text" and isinstance(initial, (int, float)) and not isinstance(initial, bool)
+                and text == str(initial)):
+            return initial  # « version: 2 » left as it is stays a number (the model reads « 2 »)
+        if kind == "number":
+            try:
+                return float(text.replace(",", "."))
+            except ValueError:
+                return text
+        if kind == "yaml":
+            try:
+                return parse_yaml(text)
+            except InputError:
+                return text
+        return text
+
+    def local_problems(self) -> Iterator[tuple[str, str]]:
+        if self.spec.kind == "yaml" and str(self.entree.value).strip():
+            try:
+                parse_yaml(str(self.entree.value))
+            except InputError as exc:
+                yield self.path, exc.message
+
+    def to_node(self, old_node: Any, old_raw: Any) -> Any:
+        value = self.raw()
+        if self.spec.kind == "yaml":
+            return rt.commented(value)
+        return rt.scalar_node(value, old_node, as_date=self.spec.kind == "date")
+
