@@ -7,6 +7,7 @@ stderr naming the file and the field), 3 an unexpected internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -58,10 +59,8 @@ def check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
     """Refuse an output path that could destroy a drafter's file: not ending in ``.docx``,
     one of the inputs (or a hard or symbolic link to one), a link, or an existing file that
     is not a DOCX (a previous output is a zip: ``PK``)."""
-    try:
+    with contextlib.suppress(OSError):  # a name the system refuses: the write says why, in French
         _check_docx_output(out, inputs)
-    except OSError:
-        pass  # a name the system refuses (too long...): the write says why, in French
 
 
 def _check_docx_output(out: Path, inputs: Sequence[Path]) -> None:
