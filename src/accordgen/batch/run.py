@@ -46,6 +46,8 @@ from .register import Register, read_register
 WORKDIR = ".accordgen-lot"
 GROUP_DIR = "lots"
 MODES = ("document", "groupe")
+MAX_WORKERS = 256
+MAX_GROUP_SIZE = 100_000
 POLL_SECONDS = 0.1
 MANIFEST_EVERY = 0.5  # seconds between two rewrites of the manifest while groups run
 
@@ -340,13 +342,19 @@ def run_batch(
     if scheduler and executor != "dask":
         raise AccordgenError("l'adresse d'un ordonnanceur (--scheduler) s'utilise avec l'exécuteur dask "
                              "(--executor dask)")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS):
+        raise AccordgenError(f"nombre de workers : entre 1 et {MAX_WORKERS} attendu (reçu {workers!r})")
+    if group_size is not None and (isinstance(group_size, bool) or not isinstance(group_size, int)
+                                   or not 1 <= group_size <= MAX_GROUP_SIZE):
+        raise AccordgenError(f"taille de groupe : entre 1 et {MAX_GROUP_SIZE} lignes attendu "
+                             f"(reçu {group_size!r})")
     if workers is None:
         try:
             workers = dask_workers(scheduler) if scheduler else default_workers()
         except Exception as exc:  # noqa: BLE001 - unreachable scheduler
             raise AccordgenError(f"ordonnanceur Dask injoignable ({scheduler}) : "
                                  f"{type(exc).__name__} : {exc}") from None
-    workers = max(1, int(workers))
+    workers = min(workers, MAX_WORKERS)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
