@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,17 @@ from .executors import EXECUTORS, Executor, dask_workers, default_workers, start
 from .folders import own_folder, remove_file, remove_tree
 from .group import executer_groupe
 from .jobs import DocumentJob, GroupJob, Job, PdfJob, PdfRow, RowJob, RowResult, read_results
-from .manifest import COLUMNS, DONE, FAILED, MANIFEST, SKIPPED, Entry, read_manifest, write_manifest
+from .manifest import (
+    COLUMNS,
+    DONE,
+    FAILED,
+    MANIFEST,
+    SKIPPED,
+    Entry,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
 from .messages import failure_message, one_line, plural, safe_output_name
 from .plan import groups, prepare
 from .register import Register, read_register
@@ -145,6 +154,31 @@ def _clean_leftovers(out: Path, work_root: Path) -> None:
             part.unlink()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, systemd, CI): stopped like Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While the batch runs, SIGTERM stops it cleanly, as Ctrl-C does (workers stopped,
+    manifest written); main thread only (a notebook kernel runs batches there too)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _progress_bar(total: int, progress: bool | None) -> Any:
     from tqdm.auto import tqdm
 
@@ -168,6 +202,9 @@ class BatchRun:
     pdf: bool
     entries: dict[int, Entry] = field(default_factory=dict)
     pending: dict[int, Entry] = field(default_factory=dict)
+    staging: Path = Path()
+    """This run's folder for finished files not yet listed by the manifest."""
+    installs: list[str] = field(default_factory=list)
 
     @property
     def manifest(self) -> Path:
@@ -185,6 +222,7 @@ class BatchRun:
         pdf_only = [PdfRow(e.ligne, e.sortie) for e in settled.values()
                     if self.pdf and e.statut == SKIPPED and not e.pdf]
         self.entries = dict(settled)
+        self.entries.update(self._still_on_disk(previous, jobs))
         self.pending = {job.ligne: Entry(job.ligne, job.type, job.fichier, job.sortie,
                                          empreinte_entrees=job.empreinte) for job in jobs}
         bar = _progress_bar(len(self.register.rows), self.progress)
@@ -195,11 +233,13 @@ class BatchRun:
                 used.append(ex)
                 stamp = time.strftime("%Y%m%d-%H%M%S")
                 run_dir = self.work_root / f"run-{stamp}-{os.getpid()}"
-                run_dir.mkdir(parents=True)
+                run_dir.mkdir()
+                self.staging = run_dir / "sorties"
+                self.staging.mkdir()
                 try:
                     self.execute(ex, self.units(jobs, pdf_only, run_dir, stamp), bar)
                 finally:
-                    shutil.rmtree(run_dir, ignore_errors=True)
+                    remove_tree(run_dir)
         finally:
             bar.close()
         if not self.pdf:
@@ -207,32 +247,76 @@ class BatchRun:
             before = {e.sortie.casefold(): e.pdf for e in previous if e.pdf}
             for e in self.entries.values():
                 old_pdf = before.get(e.sortie.casefold()) if e.statut == DONE else None
-                if old_pdf:
+                if old_pdf and old_pdf != e.pdf:
                     remove_file(self.out, old_pdf)
         final = [self.entries[r.number] for r in self.register.rows if r.number in self.entries]
-        write_manifest(self.manifest, final)
+        self.write(final)
         return final
+
+    def _still_on_disk(self, previous: Sequence[Entry], jobs: Sequence[RowJob]) -> dict[int, Entry]:
+        """The previous entries of the rows to redo whose files are still the recorded ones:
+        listed until replaced, so that a batch killed midway leaves no file of the output
+        folder unlisted (the next run redoes them: their inputs changed)."""
+        before = {e.sortie.casefold(): e for e in previous if e.sortie and e.statut in (DONE, SKIPPED)}
+        kept: dict[int, Entry] = {}
+        for job in jobs:
+            old = before.get(job.sortie.casefold())
+            target = self.out / job.sortie
+            if old is not None and target.is_file() and sha256_file(target) == old.sha256:
+                kept[job.ligne] = replace(old, ligne=job.ligne)
+        return kept
 
     def units(self, jobs: list[RowJob], pdf_only: Sequence[PdfRow], run_dir: Path, stamp: str) -> list[Job]:
         """The jobs to submit: one per row, or one per group; then the PDF-only ones."""
-        out = str(self.out)
+        staging = str(self.staging)
         units: list[Job] = []
         if self.mode == "document":
-            units += [DocumentJob(job, out, str(run_dir), self.pdf) for job in jobs]
+            units += [DocumentJob(job, staging, str(run_dir), self.pdf) for job in jobs]
         elif jobs:
             own_folder(self.out, GROUP_DIR, 0o777)
             parts = groups(jobs, self.workers, self.group_size)
             width = max(2, len(str(len(parts))))
             for k, group in enumerate(parts, start=1):
-                units.append(GroupJob(tuple(group), out, str(run_dir),
+                units.append(GroupJob(tuple(group), staging, str(run_dir),
                                       str(run_dir / f"groupe-{k:0{width}d}.jsonl"),
                                       f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb", self.pdf))
         if pdf_only:
-            units += [PdfJob(tuple(group), out) for group in groups(list(pdf_only), self.workers, None)]
+            units += [PdfJob(tuple(group), str(self.out), staging)
+                      for group in groups(list(pdf_only), self.workers, None)]
         return units
 
-    def record(self, results: list[RowResult], bar: Any, notebook: str = "") -> bool:
-        """Record finished rows; True when an entry changed."""
+    def _stage(self, *names: str) -> None:
+        """Files of the staging folder to move into the output folder after the next
+        manifest write (the manifest lists a file before it appears)."""
+        self.installs += [n for n in names if n]
+
+    def write(self, entries: Sequence[Entry] | None = None) -> None:
+        """Write the manifest, then move into the output folder the files it now lists."""
+        try:
+            write_manifest(self.manifest, list(self.entries.values()) if entries is None else entries)
+        except OutputError as exc:
+            self.installs = []  # not listed: never moved into the output folder
+            raise OutputError(self.manifest, f"{exc.message.split(' : ')[0]} : le manifeste n'a pas pu être "
+                              "mis à jour ; les documents qu'il ne liste pas n'ont pas été placés dans le "
+                              "dossier de sortie. Relancez le lot une fois le problème réglé : il reprendra "
+                              "où il s'est arrêté") from None
+        moves, self.installs = self.installs, []
+        for name in moves:
+            source, target = self.staging / Path(name).name, self.out / name
+            try:
+                os.replace(source, target)
+            except OSError as exc:
+                self._install_failed(name, exc)
+
+    def _install_failed(self, name: str, exc: OSError) -> None:
+        for e in self.entries.values():
+            if name in (e.sortie, e.pdf, e.notebook) and e.statut != FAILED:
+                e.statut, e.sha256 = FAILED, ""
+                e.message = one_line(f"{self.out / name} : non placé dans le dossier de sortie ({exc.strerror})")
+
+    def record(self, results: list[RowResult], bar: Any) -> bool:
+        """Record finished rows (their files move in after the next manifest write); True
+        when an entry changed."""
         changed = False
         for r in results:
             entry = self.pending.pop(r.ligne, None)
@@ -245,28 +329,43 @@ class BatchRun:
                     done.message = r.message or done.message
                     if r.statut == FAILED:
                         done.statut, done.sha256 = FAILED, ""
+                    self._stage(r.pdf)
                     changed = True
                 continue
             entry.statut, entry.message = r.statut, r.message
             entry.sha256 = r.sha256
             entry.duree_s = float(r.duree_s) + float(r.duree_pdf_s)
             entry.empreinte_entrees = r.empreinte or entry.empreinte_entrees
-            entry.notebook = r.notebook or notebook
+            entry.notebook = r.notebook
             entry.pdf = r.pdf
-            if entry.statut != DONE:
+            if entry.statut == DONE:
+                self._stage(entry.sortie, entry.pdf)
+            else:
                 entry.sha256 = ""
+            self._stage(entry.notebook)
             self.entries[entry.ligne] = entry
             bar.update(1)
             changed = True
         return changed
 
+    def finish_group(self, unit: GroupJob) -> None:
+        """A group ended: its executed notebook, if whole, moves into ``lots/`` and its rows
+        point to it (never to a notebook that was not written)."""
+        if (self.staging / Path(unit.notebook).name).is_file():
+            self._stage(unit.notebook)
+            for n in unit.lines:
+                e = self.entries.get(n)
+                if e is not None and e.statut in (DONE, FAILED) and n not in self.pending:
+                    e.notebook = unit.notebook
+
     def execute(self, ex: Executor, units: list[Job], bar: Any) -> None:
         """Run the jobs on the executor; record each finished row and rewrite the manifest."""
         tails = {id(u): 0 for u in units}
-        # From here on the manifest lists only what this run has settled: a row still to do is
-        # absent (its DOCX may be replaced at any moment), so a run killed at any point leaves a
-        # manifest whose every line matches the file on disk; the absent rows are redone next time.
-        write_manifest(self.manifest, list(self.entries.values()))
+        # From here on the manifest lists what this run has settled, and the previous entries
+        # of the rows still to do while their files are the recorded ones; a file moves into
+        # the output folder only once the manifest lists it, so a run killed at any point
+        # leaves a manifest that lists every file of the batch; the rest is redone next time.
+        self.write()
         try:
             futures = {ex.submit(unit): unit for unit in units}
             running = set(futures)
@@ -283,30 +382,36 @@ class BatchRun:
                         results = [RowResult(n, FAILED, message=one_line(
                             f"le processus de travail s'est arrêté ({type(exc).__name__} : {exc})"),
                             after_pdf=isinstance(unit, PdfJob)) for n in unit.lines]
-                    changed |= self.record(results, bar, getattr(unit, "notebook", ""))
+                    changed |= self.record(results, bar)
+                    if isinstance(unit, GroupJob):
+                        self.finish_group(unit)
                 for fut in running:
                     unit = futures[fut]
                     if isinstance(unit, GroupJob):
                         results, tails[id(unit)] = read_results(unit.results_file, tails[id(unit)])
-                        changed |= self.record(results, bar, unit.notebook)
+                        changed |= self.record(results, bar)
+                if not finished:
+                    ex.check()  # raises when no worker is left to run what remains
                 dirty |= changed
                 # rewrite the manifest when a job ends, else at most every MANIFEST_EVERY seconds
                 # (and never more than ~5 % of the time: 5,000 lines take some 20 ms to write)
                 if dirty and (finished or time.monotonic() - last_write >= max(MANIFEST_EVERY, 20 * write_cost)):
                     tick = time.perf_counter()
-                    write_manifest(self.manifest, list(self.entries.values()))
+                    self.write()
                     write_cost, last_write, dirty = time.perf_counter() - tick, time.monotonic(), False
                 if running and not finished:
                     time.sleep(POLL_SECONDS)
         except BaseException:
-            ex.stop()  # Ctrl-C or an internal error: do not wait for the running jobs
+            ex.stop()  # Ctrl-C, SIGTERM or an internal error: do not wait for the running jobs
+            with contextlib.suppress(Exception):
+                self.write()  # what was recorded is listed, then moved in; the rest is redone
             raise
         finally:
             ex.close()
         if self.pending:  # a job that returned without a result for some of its rows
             self.record([RowResult(n, FAILED, message="aucun résultat pour cette ligne")
                          for n in list(self.pending)], bar)
-            write_manifest(self.manifest, list(self.entries.values()))
+        self.write()
 
 
 def run_batch(
@@ -360,7 +465,7 @@ def run_batch(
     except OSError as exc:
         raise OutputError(out, f"dossier de sortie impossible à créer ({exc.strerror})") from None
     batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf)
-    with _Lock(batch.work_root):
+    with _Lock(batch.work_root), _sigterm_as_interrupt():
         _clean_leftovers(out, batch.work_root)
         starting = start_executor(executor, min(workers, len(register.rows)), scheduler) \
             if register.rows else None
