@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -43,7 +44,7 @@ def rows(n: int) -> list[dict[str, object]]:
 
 def start(register: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "accordgen", "batch", str(register), "--out", str(out), "--quiet", *args]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, env={**os.environ, **(env or {})})
 
 
@@ -107,7 +108,7 @@ def test_killed_batch_leaves_no_process_and_a_true_manifest(tmp_path: Path, sig:
         os.kill(proc.pid, sig)  # the command only, as `kill` does: not its process group
         proc.wait(timeout=30)
         assert_gone(children)
-        err = proc.stderr.read() if proc.stderr else ""
+        _, err = proc.communicate(timeout=30)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -161,11 +162,11 @@ def test_group_kernel_death_fails_the_rest_and_points_to_no_missing_notebook(tmp
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1.5 MB filesystem (tmpfs), or skip where it cannot be mounted."""
+    """A 600 KB filesystem (tmpfs), or skip where it cannot be mounted."""
     mount = tmp_path / "petit-disque"
     mount.mkdir()
     if shutil.which("mount") is None or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)],
+            ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
             capture_output=True).returncode != 0:
         pytest.skip("tmpfs impossible to mount here (needs root)")
     try:
@@ -214,9 +215,13 @@ def test_libreoffice_failing_with_a_pdf_looking_file_is_a_failure(tmp_path: Path
 
 
 def _dask_cluster(tmp_path: Path) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
-    dask = str(Path(sys.executable).with_name("dask"))
     info = tmp_path / "ordonnanceur.json"
-    logs = open(tmp_path / "dask.log", "ab")  # noqa: SIM115 - closed with the processes
+    with open(tmp_path / "dask.log", "ab") as logs:
+        return _start_dask(tmp_path, info, logs)
+
+
+def _start_dask(tmp_path: Path, info: Path, logs: Any) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], str]:
+    dask = str(Path(sys.executable).with_name("dask"))
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
                                   "--no-dashboard", "--scheduler-file", str(info)],
                                  stdout=logs, stderr=logs, start_new_session=True)
@@ -246,6 +251,7 @@ def test_dask_worker_killed_mid_run_stops_the_batch_with_a_message(tmp_path: Pat
         for p in (worker, scheduler):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=30)
     assert proc.returncode == 2, err
     assert "plus aucun worker Dask disponible" in err
     assert "Traceback" not in err and "distributed" not in err, err

@@ -296,7 +296,8 @@ class BatchRun:
             write_manifest(self.manifest, list(self.entries.values()) if entries is None else entries)
         except OutputError as exc:
             self.installs = []  # not listed: never moved into the output folder
-            raise OutputError(self.manifest, f"{exc.message.split(' : ')[0]} : le manifeste n'a pas pu être "
+            cause = str(exc)[len(exc.path) + 3:].split(" : ")[0]
+            raise OutputError(self.manifest, f"{cause} : le manifeste n'a pas pu être "
                               "mis à jour ; les documents qu'il ne liste pas n'ont pas été placés dans le "
                               "dossier de sortie. Relancez le lot une fois le problème réglé : il reprendra "
                               "où il s'est arrêté") from None
