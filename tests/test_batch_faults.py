@@ -210,7 +210,7 @@ def test_libreoffice_failing_with_a_pdf_looking_file_is_a_failure(tmp_path: Path
     docx.write_bytes(b"PK")
     (result,) = convert_each(docx)
     assert isinstance(result, PdfError)
-    assert "LibreOffice s'est arrêté avec le code 1" in result.message
+    assert "n'a pas pu le convertir en PDF (Error: source file could not be loaded)" in result.message
     assert not (tmp_path / "a.pdf").exists()
 
 

@@ -388,7 +388,9 @@ class BatchRun:
                         self.finish_group(unit)
                 for fut in running:
                     unit = futures[fut]
-                    if isinstance(unit, GroupJob):
+                    # a group with PDFs reports its rows when it ends: its DOCX files must stay
+                    # in the staging folder until LibreOffice has converted them
+                    if isinstance(unit, GroupJob) and not unit.pdf:
                         results, tails[id(unit)] = read_results(unit.results_file, tails[id(unit)])
                         changed |= self.record(results, bar)
                 if not finished:

@@ -237,9 +237,8 @@ def convert_each(
                     data = made.read_bytes() if made.is_file() else b""
                     # LibreOffice exiting with an error may leave a PDF-looking file: not trusted
                     whole = status == 0 and data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
-                    why = "; ".join(filter(None, [
-                        f"LibreOffice s'est arrêté avec le code {status}" if status > 0 else "",
-                        _tail(messages)])) or "aucun PDF produit"
+                    why = _tail(messages) or (f"LibreOffice s'est arrêté avec le code {status}"
+                                              if status else "aucun PDF produit")
                     for i in index[source]:
                         if not whole:
                             results[i] = PdfError(f"LibreOffice n'a pas pu le convertir en PDF ({why})",
