@@ -26,9 +26,9 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from .executors import EXECUTORS, Executor, dask_workers, default_workers, start
 from .folders import own_folder, remove_file, remove_tree
 from .group import executer_groupe
 from .jobs import DocumentJob, GroupJob, Job, PdfJob, PdfRow, RowJob, RowResult, read_results
+from .lock import Lock, sigterm_as_interrupt
 from .manifest import (
     COLUMNS,
     DONE,
@@ -48,9 +49,10 @@ from .manifest import (
     sha256_file,
     write_manifest,
 )
-from .messages import failure_message, one_line, plural, safe_output_name
+from .messages import failure_message, one_line, safe_output_name
 from .plan import groups, prepare
 from .register import Register, read_register
+from .result import BatchResult, verifier
 
 WORKDIR = ".accordgen-lot"
 GROUP_DIR = "lots"
@@ -61,89 +63,6 @@ POLL_SECONDS = 0.1
 MANIFEST_EVERY = 0.5  # seconds between two rewrites of the manifest while groups run
 
 
-@dataclass
-class BatchResult:
-    """The outcome of a batch: one manifest entry per row, in register order."""
-
-    manifest: Path
-    entries: list[Entry]
-    seconds: float = 0.0
-
-    def _with(self, statut: str) -> list[Entry]:
-        return [e for e in self.entries if e.statut == statut]
-
-    @property
-    def done(self) -> list[Entry]:
-        return self._with(DONE)
-
-    @property
-    def skipped(self) -> list[Entry]:
-        return self._with(SKIPPED)
-
-    @property
-    def failed(self) -> list[Entry]:
-        return self._with(FAILED)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def summary(self) -> str:
-        """« N documents : X générés, Y ignorés (inchangés), Z en échec — manifeste : … »"""
-        return (f"{plural(len(self.entries), 'document', 'documents')} : "
-                f"{plural(len(self.done), 'généré', 'générés')}, "
-                f"{plural(len(self.skipped), 'ignoré', 'ignorés')} (inchangés), "
-                f"{len(self.failed)} en échec — manifeste : {self.manifest}")
-
-    def table(self) -> Any:
-        """The manifest as a pandas table indexed by register row."""
-        import pandas as pd
-
-        return pd.DataFrame([asdict(e) for e in self.entries], columns=COLUMNS).set_index("ligne")
-
-
-def verifier(result: BatchResult) -> None:
-    """Stop a notebook (or a script) with a French message when rows failed."""
-    if result.failed:
-        lines = ", ".join(str(e.ligne) for e in result.failed[:20])
-        more = " ..." if len(result.failed) > 20 else ""
-        raise AccordgenError(
-            f"{plural(len(result.failed), 'ligne', 'lignes')} du registre en échec (lignes {lines}{more}) : "
-            f"voir la colonne message du manifeste {result.manifest}")
-
-
-class _Lock:
-    """One batch at a time per output folder (two would overwrite each other's manifest)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "verrou"
-        self.fd: int | None = None
-
-    def __enter__(self) -> _Lock:
-        own_folder(self.path.parent.parent, self.path.parent.name)
-        try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
-        except OSError as exc:
-            raise OutputError(self.path, f"verrou du lot impossible à ouvrir ({exc.strerror}) : "
-                              "supprimez ce fichier puis relancez") from None
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory lock
-            return self
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self.fd)
-            self.fd = None
-            raise OutputError(self.path.parent.parent, "un autre lot est en cours dans ce dossier de "
-                              "sortie : attendez qu'il se termine ou choisissez un autre dossier") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-
-
 def _clean_leftovers(out: Path, work_root: Path) -> None:
     """Remove what a killed batch may have left: work folders and temporary ``.part`` files
     (never a final name). Called with the lock held."""
@@ -152,31 +71,6 @@ def _clean_leftovers(out: Path, work_root: Path) -> None:
     for part in out.glob(".*.part"):
         with contextlib.suppress(OSError):
             part.unlink()
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, ``timeout``, systemd, CI): stopped like Ctrl-C."""
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """While the batch runs, SIGTERM stops it cleanly, as Ctrl-C does (workers stopped,
-    manifest written); main thread only (a notebook kernel runs batches there too)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
@@ -468,7 +362,7 @@ def run_batch(
     except OSError as exc:
         raise OutputError(out, f"dossier de sortie impossible à créer ({exc.strerror})") from None
     batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf)
-    with _Lock(batch.work_root), _sigterm_as_interrupt():
+    with Lock(batch.work_root), sigterm_as_interrupt():
         _clean_leftovers(out, batch.work_root)
         starting = start_executor(executor, min(workers, len(register.rows)), scheduler) \
             if register.rows else None
