@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -188,8 +189,145 @@ def test_example_register_lists_every_example_document() -> None:
 
 
 def test_override_value_of_another_type_names_the_column(tmp_path: Path) -> None:
-    reg = write(tmp_path / "r.csv", "type;fichier;signature.lieu\naccord;a.yaml;!!binary aGVsbG8=\n")
+    reg = write(tmp_path / "r.csv", "type;fichier;signature.lieu;a\naccord;a.yaml;!!binary aGVsbG8=;[!!binary aGVsbG8=]\n")
     (row,) = read_register(reg).rows
     with pytest.raises(ValidationError) as err:
         override_values(row, tmp_path / "a.yaml")
-    assert "colonne « signature.lieu » du registre : valeur non prise en charge" in str(err.value)
+    assert "signature.lieu" not in str(err.value)  # a plain cell is text, as written
+    assert "ligne 2, colonne « a » du registre : ancre, alias ou étiquette YAML" in str(err.value)
+
+
+@pytest.mark.parametrize(("cell", "value"), [
+    ("#3 TITRE", "#3 TITRE"),
+    ("TITRE # commentaire", "TITRE # commentaire"),
+    ("&ancre TITRE", "&ancre TITRE"),
+    ("*alias", "*alias"),
+    ("  Melun  ", "Melun"),
+    ("007", "007"),
+    ("3 # trois", "3 # trois"),
+    ("1e3", "1e3"),
+    ("2.5", 2.5),
+    ("-4", -4),
+    ("True", "True"),
+    ("false", False),
+    ("'true'", "true"),
+    ("titre: sous-titre", "titre: sous-titre"),
+    ("- tiret", "- tiret"),
+    ("&x [a]", "&x [a]"),
+    ('"TITRE" # c', '"TITRE" # c'),
+    ("ligne 1\nligne 2", "ligne 1\nligne 2"),
+    ("[a, b]", ["a", "b"]),
+    ("{nom: DURAND}", {"nom": "DURAND"}),
+])
+def test_override_cells_never_silently_change_text(cell: str, value: object) -> None:
+    assert parse_override(cell) == value
+
+
+@pytest.mark.parametrize("cell", ["[a, b] # c", "{nom: *y}", "[&x a]", "{a: 1}  # c", "[!!str 3]"])
+def test_override_cell_that_would_lose_characters_names_row_and_column(tmp_path: Path, cell: str) -> None:
+    reg = tmp_path / "r.csv"
+    reg.write_text('type;fichier;titre\naccord;a.yaml;"' + cell.replace('"', '""') + '"\n', encoding="utf-8")
+    (row,) = read_register(reg).rows
+    with pytest.raises(ValidationError) as err:
+        override_values(row, tmp_path / "a.yaml")
+    assert "ligne 2, colonne « titre » du registre" in str(err.value)
+
+
+def test_nul_byte_in_fichier_fails_its_row_only(tmp_path: Path) -> None:
+    from accordgen.batch.plan import prepare
+
+    reg = tmp_path / "r.csv"
+    reg.write_text(f"type;fichier\naccord;a\x00b.yaml\naccord;{EXAMPLE / 'accord.yaml'}\n", encoding="utf-8")
+    register = read_register(reg)
+    settled, jobs = prepare(register, tmp_path / "out", [])
+    assert settled[2].statut == "failed"
+    assert "ligne 2 : colonne fichier : caractère nul (U+0000)" in settled[2].message
+    assert [j.ligne for j in jobs] == [3]
+
+
+def test_register_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "registre.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(RegisterError) as err:
+        read_register(fifo)  # would block forever on a FIFO
+    assert "ce n'est pas un fichier ordinaire" in str(err.value)
+
+
+def test_excel_bomb_is_refused_fast(tmp_path: Path) -> None:
+    """A small .xlsx whose sheet expands to hundreds of MB of cells: refused in well under a
+    second, before openpyxl parses it."""
+    import time
+    import zipfile
+
+    import openpyxl
+
+    small = tmp_path / "petit.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["type", "fichier"])
+    book.save(small)
+    bomb = tmp_path / "bombe.xlsx"
+    row = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+                    fh.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                    chunk = (row * 1000).encode()
+                    for _ in range(1100):
+                        fh.write(chunk)
+                    fh.write(b"</sheetData></worksheet>")
+            else:
+                dst.writestr(info, src.read(info))
+    assert bomb.stat().st_size < 5_000_000
+    start = time.perf_counter()
+    with pytest.raises(RegisterError) as err:
+        read_register(bomb)
+    assert time.perf_counter() - start < 2
+    assert "classeur trop volumineux une fois décompressé" in str(err.value)
+
+
+def test_excel_with_too_many_cells_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    import accordgen.batch.register as register_module
+
+    monkeypatch.setattr(register_module, "MAX_CELLS", 50)
+    path = tmp_path / "grand.xlsx"
+    book = openpyxl.Workbook()
+    for n in range(30):
+        book.active.append(["accord", f"a{n}.yaml"])
+    book.save(path)
+    with pytest.raises(RegisterError) as err:
+        read_register(path)
+    assert "classeur trop grand (plus de 50 cellules)" in str(err.value)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--workers", "0"), "--workers : entre 1 et 256 attendu (reçu 0)"),
+    (("--workers", "99999"), "--workers : entre 1 et 256 attendu (reçu 99999)"),
+    (("--workers", "deux"), "--workers : nombre entier attendu (reçu « deux »)"),
+    (("--group-size", "-1"), "--group-size : entre 1 et 100000 attendu (reçu -1)"),
+    (("--group-size", "0"), "--group-size : entre 1 et 100000 attendu (reçu 0)"),
+])
+def test_batch_counts_out_of_range_are_refused(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    reg = write(tmp_path / "r.csv", f"type;fichier\naccord;{EXAMPLE / 'accord.yaml'}\n")
+    out = tmp_path / "out"
+    proc = run_cli("batch", reg, "--out", out, "--quiet", *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"workers": 0}, "nombre de workers : entre 1 et 256 attendu (reçu 0)"),
+    ({"group_size": -1}, "taille de groupe : entre 1 et 100000 lignes attendu (reçu -1)"),
+])
+def test_run_batch_counts_out_of_range_are_refused(tmp_path: Path, kwargs: dict[str, int], message: str) -> None:
+    from accordgen.batch import run_batch
+    from accordgen.errors import AccordgenError
+
+    reg = write(tmp_path / "r.csv", f"type;fichier\naccord;{EXAMPLE / 'accord.yaml'}\n")
+    with pytest.raises(AccordgenError) as err:
+        run_batch(reg, tmp_path / "out", **kwargs)  # type: ignore[arg-type]
+    assert message in str(err.value)
+    assert not (tmp_path / "out").exists()

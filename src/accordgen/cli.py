@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -161,6 +161,19 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_FAILED_ROWS if result.failed else EXIT_OK
 
 
+def _batch_count(what: str, maximum: int) -> Callable[[str], int]:
+    """An argparse type for ``batch``: a whole number from 1 to ``maximum`` (French message)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} : nombre entier attendu (reçu « {text} »)") from None
+        if not 1 <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{what} : entre 1 et {maximum} attendu (reçu {value})")
+        return value
+    return parse
+
+
 def _cmd_text(args: argparse.Namespace) -> int:
     from .tools.text import header_footer_text, paragraphs
 
@@ -268,11 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["document", "groupe"], default="document",
                    help="document : un notebook exécuté par document (défaut) ; "
                         "groupe : beaucoup de documents par notebook, plus rapide")
-    p.add_argument("--workers", type=int, help="exécutions en parallèle (défaut : nombre de processeurs)")
+    from .batch.run import MAX_GROUP_SIZE, MAX_WORKERS
+
+    p.add_argument("--workers", type=_batch_count("--workers", MAX_WORKERS),
+                   help="exécutions en parallèle (défaut : nombre de processeurs)")
     p.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local (processus de cette machine, défaut) ou dask (Dask distributed)")
     p.add_argument("--scheduler", help="adresse d'un ordonnanceur Dask existant (avec --executor dask)")
-    p.add_argument("--group-size", type=int, help="mode groupe : nombre de lignes par notebook "
+    p.add_argument("--group-size", type=_batch_count("--group-size", MAX_GROUP_SIZE), help="mode groupe : nombre de lignes par notebook "
                    "(défaut : les lignes réparties en autant de groupes que de workers)")
     p.add_argument("--force", action="store_true", help="refaire aussi les documents inchangés")
     p.add_argument("--pdf", action="store_true",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -10,6 +13,42 @@ from jupyter_client.manager import AsyncKernelManager
 from .errors import AccordgenError
 from .kinds import Kind
 from .tempdirs import process_tempdir
+
+PR_SET_PDEATHSIG = 1
+
+
+def parent_death_signal(sig: int = signal.SIGKILL) -> Callable[[], None]:
+    """A function that, run in a new process (a ``preexec_fn``, a pool initializer), makes
+    Linux send ``sig`` to that process when its parent dies: a batch killed with ``kill -9``
+    leaves no kernel, worker or LibreOffice behind. Does nothing elsewhere. The C function is
+    looked up here, in the parent: loading a library in a freshly forked child may block."""
+    if not sys.platform.startswith("linux"):
+        return lambda: None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return lambda: None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return arm
+
+
+def die_with_parent() -> None:
+    """Arm the parent-death signal in this process (its parent: whoever started it)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -28,6 +67,7 @@ class LocalKernelManager(AsyncKernelManager):
         log = open(_socket_dir() / "kernels.log", "ab")  # noqa: SIM115 - owned by the kernel process
         kw["stdout"] = kw["stderr"] = log
         kw["env"] = _kernel_env(kw.get("env"))
+        kw["preexec_fn"] = parent_death_signal()  # the kernel dies with the process running it
         try:
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -13,13 +14,48 @@ from ..errors import AccordgenError
 from .jobs import Job, run_job
 
 EXECUTORS = ("local", "dask")
+DASK_TIMEOUT = 60.0
+"""Seconds a Dask batch waits without any worker (or scheduler) before it stops."""
+DASK_TIMEOUT_VAR = "ACCORDGEN_DASK_TIMEOUT"
+CHECK_EVERY = 2.0
+_QUIET = ("distributed", "tornado", "asyncio")
 
 
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the batch, which stops them (no traceback per worker)."""
+def _init_worker(batch_pid: int) -> None:
+    """Pool workers leave Ctrl-C to the batch, which stops them (no traceback per worker),
+    and end as soon as the batch process is gone, even after a ``kill -9``: their parent is
+    the pool's fork server, which itself waits for them, so a watch on the batch's pid is
+    what ends them (their kernels have a parent-death signal and follow)."""
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with, args=(batch_pid,), name="accordgen-watch", daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Exit this process when process ``pid`` ends (pidfd on Linux, else polling)."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = -1
+    if fd >= 0:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        while not poller.poll(None):
+            pass
+        os._exit(1)
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        time.sleep(0.5)
 
 
 def _warm_up() -> None:
@@ -35,6 +71,10 @@ class Executor:
         self.kind = kind
         self._close: list[Callable[[], object]] = []
         self._pool: Any = None
+        self._client: Any = None
+        self._last_check = time.monotonic()
+        self._alone_since: float | None = None
+        self.timeout = float(os.environ.get(DASK_TIMEOUT_VAR) or DASK_TIMEOUT)
         if kind == "local":
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
@@ -43,7 +83,8 @@ class Executor:
             ctx = mp.get_context(method)
             if method == "forkserver":
                 ctx.set_forkserver_preload(["accordgen.batch", "papermill"])
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                       initargs=(os.getpid(),))
             self._submit: Callable[..., Any] = pool.submit
             self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
             self._pool = pool
@@ -54,6 +95,13 @@ class Executor:
 
             from dask.distributed import Client, LocalCluster
 
+            # the distributed loggers print tracebacks when a worker or the scheduler goes
+            # away: the batch says it in French instead
+            for name in _QUIET:
+                logger = logging.getLogger(name)
+                level = logger.level
+                logger.setLevel(logging.CRITICAL + 1)
+                self._close.append(lambda logger=logger, level=level: logger.setLevel(level))
             if scheduler:
                 client = Client(scheduler)
             else:
@@ -61,11 +109,35 @@ class Executor:
                                        dashboard_address=None, silence_logs=logging.ERROR)
                 self._close.append(cluster.close)
                 client = Client(cluster)
-            self._close.insert(0, client.close)
+            self._close.insert(0, lambda: client.close(timeout=5))
+            self._client = client
             self._submit = lambda fn, arg: client.submit(fn, arg, pure=False)
 
     def submit(self, job: Job) -> Any:
         return self._submit(run_job, job)
+
+    def check(self) -> None:
+        """Dask: raise AccordgenError (French) when no worker has been there, or the
+        scheduler has not answered, for ``timeout`` seconds (checked every few seconds)."""
+        now = time.monotonic()
+        if self._client is None or now - self._last_check < CHECK_EVERY:
+            return
+        self._last_check = now
+        try:
+            alive = self._client.status == "running" and bool(
+                self._client.scheduler_info(n_workers=1)["workers"])
+        except Exception:  # noqa: BLE001 - scheduler gone or unreachable
+            alive = False
+        if alive:
+            self._alone_since = None
+            return
+        if self._alone_since is None:
+            self._alone_since = now
+        elif now - self._alone_since >= self.timeout:
+            raise AccordgenError(
+                f"plus aucun worker Dask disponible (ou ordonnanceur injoignable) depuis "
+                f"{self.timeout:.0f} s : le lot s'arrête ; les lignes terminées sont dans le manifeste, "
+                "relancez le lot pour faire les autres")
 
     def stop(self) -> None:
         """Stop now (Ctrl-C): end the worker processes instead of waiting for their jobs; their

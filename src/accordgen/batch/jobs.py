@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import AccordgenError, PdfError
 from ..kinds import get_kind
 from ..resources import notebook_path
-from .folders import is_real_folder
 from .manifest import DONE, FAILED, SKIPPED, embedded_inputs_hash
 from .messages import failure_message, one_line
 
@@ -72,7 +71,9 @@ class DocumentJob:
     """``document`` mode: one papermill run of the row's kind notebook."""
 
     row: RowJob
-    output_dir: str
+    staging: str
+    """Where the worker leaves the row's files; the batch moves them into the output folder
+    once the manifest lists them."""
     workdir: str
     pdf: bool = False
 
@@ -89,10 +90,11 @@ class GroupJob:
     """``groupe`` mode: one papermill run of batch_groupe.ipynb for several rows."""
 
     rows: tuple[RowJob, ...]
-    output_dir: str
+    staging: str
     workdir: str
     results_file: str
     notebook: str
+    """The group's executed notebook, relative to the output folder (``lots/...``)."""
     pdf: bool = False
 
     @property
@@ -115,6 +117,7 @@ class PdfJob:
 
     rows: tuple[PdfRow, ...]
     output_dir: str
+    staging: str
 
     @property
     def lines(self) -> list[int]:
@@ -132,10 +135,11 @@ def run_job(job: Job) -> list[RowResult]:
     return job.run()
 
 
-def convert_pdfs(out: Path, names: Sequence[str], docx_written: bool = True) -> list[tuple[str, str]]:
-    """Convert the DOCX files ``names`` of ``out`` to PDF beside them (LibreOffice runs of up to
-    ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")`` or
-    ``("", French message)``."""
+def convert_pdfs(source: Path, names: Sequence[str], target: Path,
+                 docx_written: bool = True) -> list[tuple[str, str]]:
+    """Convert the DOCX files ``names`` of ``source`` to PDF in ``target`` (LibreOffice runs of
+    up to ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")``
+    or ``("", French message)``."""
     from ..tools.pdf import convert_each
 
     def failure(exc: BaseException) -> str:
@@ -144,10 +148,21 @@ def convert_pdfs(out: Path, names: Sequence[str], docx_written: bool = True) -> 
         return one_line(f"{what}, mais pas le PDF : {detail}")
 
     try:
-        results = convert_each([out / name for name in names])
+        results = convert_each([source / name for name in names], target)
     except Exception as exc:  # noqa: BLE001 - LibreOffice absent on this worker...
         return [("", failure(exc))] * len(names)
     return [(r.name, "") if isinstance(r, Path) else ("", failure(r)) for r in results]
+
+
+def keep_notebook(executed: Path, target: Path) -> bool:
+    """Move an executed notebook to ``target`` when it is whole (papermill writes it in
+    place: a full disk leaves it empty or cut); True when moved."""
+    try:
+        json.loads(executed.read_bytes())
+    except (OSError, ValueError):
+        return False
+    os.replace(executed, target)
+    return True
 
 
 @contextlib.contextmanager
@@ -169,15 +184,16 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def run_document_job(job: DocumentJob) -> list[RowResult]:
-    """One papermill run of the row's kind notebook; the executed notebook is moved beside
-    the DOCX (``<name>.ipynb``)."""
+    """One papermill run of the row's kind notebook, into the staging folder; the executed
+    notebook is staged too (``<name>.ipynb``, beside the DOCX once moved)."""
     from ..runner import run_notebook
 
     start = time.perf_counter()
     row = job.row
-    out = Path(job.output_dir)
+    staging = Path(job.staging)
     stem = row.sortie[: -len(".docx")]
     record = f"{stem}.ipynb"
+    kept = False
     try:
         kind = get_kind(row.type)
         accepted = notebook_parameters(kind.notebook_path)
@@ -194,24 +210,26 @@ def run_document_job(job: DocumentJob) -> list[RowResult]:
         with private_dir(job.workdir, "document-") as work:
             executed = work / record
             try:
-                run_notebook(kind, row.chemin, out, executed, output_name=row.sortie, extra=extra)
+                run_notebook(kind, row.chemin, staging, executed, output_name=row.sortie, extra=extra)
             finally:
-                if executed.exists():
-                    os.replace(executed, out / record)
-        data = (out / row.sortie).read_bytes()
+                kept = executed.exists() and keep_notebook(executed, staging / record)
+        data = (staging / row.sortie).read_bytes()
     except Exception as exc:  # noqa: BLE001 - a failing row never stops the others
+        with contextlib.suppress(OSError):
+            (staging / row.sortie).unlink()
         return [RowResult(row.ligne, FAILED, message=failure_message(exc, list(row.overrides)),
-                          duree_s=time.perf_counter() - start,
-                          notebook=record if (out / record).exists() else "")]
+                          duree_s=time.perf_counter() - start, notebook=record if kept else "")]
     pdf = ""
     if job.pdf:
-        ((pdf, problem),) = convert_pdfs(out, [row.sortie])
+        ((pdf, problem),) = convert_pdfs(staging, [row.sortie], staging)
         if problem:
+            with contextlib.suppress(OSError):
+                (staging / row.sortie).unlink()
             return [RowResult(row.ligne, FAILED, message=problem, duree_s=time.perf_counter() - start,
-                              notebook=record)]
+                              notebook=record if kept else "")]
     return [RowResult(row.ligne, DONE, sha256=hashlib.sha256(data).hexdigest(),
                       empreinte=embedded_inputs_hash(data) or row.empreinte,
-                      duree_s=time.perf_counter() - start, notebook=record, pdf=pdf)]
+                      duree_s=time.perf_counter() - start, notebook=record if kept else "", pdf=pdf)]
 
 
 def read_results(path: Path | str, offset: int = 0) -> tuple[list[RowResult], int]:
@@ -232,36 +250,37 @@ def read_results(path: Path | str, offset: int = 0) -> tuple[list[RowResult], in
 
 
 def run_group_job(job: GroupJob) -> list[RowResult]:
-    """One papermill run of batch_groupe.ipynb renders all the group's rows in one kernel; it
-    appends one JSON line per row to the group's result file."""
+    """One papermill run of batch_groupe.ipynb renders all the group's rows in one kernel, into
+    the staging folder; it appends one JSON line per row to the group's result file. The
+    group's executed notebook is staged under its own name; rows point to it only once the
+    batch has moved it into ``lots/``."""
     from papermill.exceptions import PapermillExecutionError
 
     from ..runner import execute
 
-    out = Path(job.output_dir)
-    record = job.notebook
+    staging = Path(job.staging)
     error = ""
     with private_dir(job.workdir, "groupe-") as work:
         jobs_file = work / "lignes.json"
         jobs_file.write_text(json.dumps({"results_file": job.results_file,
                                          "lignes": [asdict(r) for r in job.rows]},
                                         ensure_ascii=False), encoding="utf-8")
-        executed = work / Path(record).name
+        executed = work / Path(job.notebook).name
         try:
             execute(notebook_path(GROUP_NOTEBOOK), executed,
-                    {"jobs_file": str(jobs_file), "output_dir": str(out)})
+                    {"jobs_file": str(jobs_file), "output_dir": str(staging)})
         except PapermillExecutionError as exc:
             error = f"{GROUP_NOTEBOOK} a échoué (cellule {exc.exec_count}) : {exc.ename} : {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel death, missing kernel...
             error = f"{GROUP_NOTEBOOK} n'a pas pu s'exécuter ({type(exc).__name__} : {exc})"
         finally:
-            if executed.exists() and is_real_folder((out / record).parent):
-                os.replace(executed, out / record)
+            if executed.exists():
+                keep_notebook(executed, staging / executed.name)
     results, _ = read_results(job.results_file)
     seen = {r.ligne for r in results}
     for row in job.rows:
         if row.ligne not in seen:
-            results.append(RowResult(row.ligne, FAILED, notebook=record, message=one_line(
+            results.append(RowResult(row.ligne, FAILED, message=one_line(
                 error or f"{GROUP_NOTEBOOK} s'est arrêté avant cette ligne")))
     if job.pdf:
         # The batch may already have recorded these rows (read from the result file while
@@ -269,7 +288,7 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
         names = {row.ligne: row.sortie for row in job.rows}
         done = [r for r in results if r.statut == DONE and r.ligne in names]
         start = time.perf_counter()
-        converted = convert_pdfs(out, [names[r.ligne] for r in done])
+        converted = convert_pdfs(staging, [names[r.ligne] for r in done], staging)
         share = (time.perf_counter() - start) / max(1, len(done))
         for r, (pdf, problem) in zip(done, converted, strict=True):
             r.pdf, r.after_pdf, r.duree_pdf_s = pdf, True, share
@@ -280,9 +299,9 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
 
 def run_pdf_job(job: PdfJob) -> list[RowResult]:
     """One LibreOffice run for unchanged rows whose PDF is missing."""
-    out = Path(job.output_dir)
     start = time.perf_counter()
-    converted = convert_pdfs(out, [row.sortie for row in job.rows], docx_written=False)
+    converted = convert_pdfs(Path(job.output_dir), [row.sortie for row in job.rows], Path(job.staging),
+                             docx_written=False)
     share = (time.perf_counter() - start) / max(1, len(converted))
     return [RowResult(row.ligne, FAILED if problem else SKIPPED, pdf=pdf, duree_pdf_s=share, after_pdf=True,
                       message=problem or "inchangé depuis la génération précédente ; PDF produit")

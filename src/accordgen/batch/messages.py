@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -10,6 +11,8 @@ from ..errors import AccordgenError, ValidationError
 from .register import canonical_path
 
 MAX_NAME_BYTES = 150
+_DISK = {errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé",
+         errno.EIO: "erreur d'entrée-sortie du disque", errno.EROFS: "disque en lecture seule"}
 _UNSAFE = re.compile(r"[^\w.\-]")
 
 
@@ -65,6 +68,9 @@ def failure_message(exc: BaseException, override_columns: Sequence[str] = ()) ->
         return text
     if isinstance(exc, AccordgenError):
         return one_line(str(exc))
+    if isinstance(exc, OSError) and exc.errno in _DISK:
+        where = f"{exc.filename} : " if exc.filename else ""
+        return f"{where}{_DISK[exc.errno]} : cette ligne n'a pas été générée"
     return one_line(f"erreur inattendue ({type(exc).__name__} : {exc})")
 
 

@@ -45,6 +45,8 @@ def prepare(
                 raise RegisterError(f"{register.path}, ligne {row.number} : colonne type vide "
                                     "(indiquez le type du document)")
             get_kind(row.kind)
+            if row.problem:
+                raise RegisterError(f"{register.path}, ligne {row.number} : {row.problem}")
             if row.path is None:
                 raise RegisterError(f"{register.path}, ligne {row.number} : colonne fichier vide "
                                     "(indiquez le fichier YAML du document)")

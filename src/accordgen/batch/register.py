@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,10 @@ SEPARATORS = (";", ",", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 MAX_BYTES = 50_000_000
+MAX_XML_BYTES = 100_000_000
+"""Most bytes of a workbook's XML once decompressed."""
+MAX_CELLS = 2_000_000
+"""Most cells read from a workbook's sheet (empty ones included)."""
 
 # A parameter path: names joined by dots, list positions as [2] (or .2).
 _PATH = re.compile(r"^[A-Za-z_]\w*(?:\[\d+\])*(?:\.(?:[A-Za-z_]\w*|\d+)(?:\[\d+\])*)*$")
@@ -53,6 +59,8 @@ class Row:
     """The ``sortie`` cell, as written ('' when absent)."""
     overrides: dict[str, str] = field(default_factory=dict)
     """Override column -> cell text, for the non-empty cells only."""
+    problem: str = ""
+    """Why the row cannot be generated, found while reading it ('' when none)."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,61 @@ def canonical_path(column: str) -> str:
     return re.sub(r"\.(\d+)(?=\.|\[|$)", r"[\1]", column)
 
 
-def parse_override(text: str) -> Any:
-    """The value of an override cell, read like a value of a YAML parameter file
-    (``3`` is a number, ``2023-03-01`` stays text for the date fields, ``true`` a boolean).
+class CellError(ValueError):
+    """An override cell that YAML would change (French message)."""
 
-    Raises InputError (French) when the cell is not readable YAML."""
-    return parse_yaml(text, "cellule")
+
+def _quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in "\"'" and text[-1] == text[0]
+
+
+def _check_lossless(text: str) -> None:
+    """CellError when reading ``text`` as YAML would drop characters: a comment, or an
+    anchor, alias or tag (``&``, ``*``, ``!``)."""
+    import yaml
+
+    covered = bytearray(len(text))
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)):
+                raise CellError("ancre, alias ou étiquette YAML (&, *, !) : ils seraient perdus ; "
+                                "mettez la valeur entre guillemets")
+            covered[token.start_mark.index:token.end_mark.index] = b"\1" * (
+                token.end_mark.index - token.start_mark.index)
+    except yaml.YAMLError:
+        return  # parse_yaml has already said what is wrong
+    lost = "".join(ch for ch, seen in zip(text, covered, strict=True) if not seen and not ch.isspace())
+    if lost:
+        raise CellError(f"« {lost[:40]} » serait perdu (commentaire YAML) : mettez la valeur "
+                        "entre guillemets")
+
+
+def parse_override(text: str) -> Any:
+    """The value of an override cell. A cell is taken *as written* (spaces around it
+    removed), except:
+
+    - a number or ``true``/``false`` written plainly (``3``, ``2.5``): that value;
+    - a text in quotes (``"007"``, ``'true'``): the text inside (YAML's quoting rules);
+    - a list ``[a, b]`` or fields ``{nom: DURAND}``: read as YAML (flow style).
+
+    So ``#3 TITRE``, ``TITRE # commentaire`` or ``&ancre TITRE`` stay as written, and so does
+    ``007``. Raises InputError (French) when a quoted text, list or fields cell is not
+    readable YAML, CellError when YAML would drop characters of it (comment, anchor, tag)."""
+    stripped = text.strip()
+    plain = not _quoted(stripped) and stripped[:1] not in ("[", "{")
+    if plain:
+        try:
+            value = parse_yaml(stripped, "cellule")
+        except InputError:
+            return stripped
+        if isinstance(value, bool):
+            return value if stripped in ("true", "false") else stripped
+        if isinstance(value, int | float) and str(value) == stripped:
+            return value
+        return stripped
+    value = parse_yaml(stripped, "cellule")
+    _check_lossless(stripped)
+    return value
 
 
 def _cell_text(value: Any) -> str:
@@ -99,17 +156,32 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
+    """The register's bytes: a regular file only (not a FIFO, a device, a folder), at most
+    MAX_BYTES actually read (whatever ``st_size`` says)."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RegisterError(f"{path} : registre trop volumineux (plus de {MAX_BYTES} octets)")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise RegisterError(f"{path} : registre introuvable") from None
-    except IsADirectoryError:
-        raise RegisterError(f"{path} : c'est un dossier, pas un registre (.csv ou .xlsx)") from None
     except OSError as exc:
         raise RegisterError(f"{path} : lecture impossible ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise RegisterError(f"{path} : c'est un dossier, pas un registre (.csv ou .xlsx)")
+        if not stat.S_ISREG(mode):
+            raise RegisterError(f"{path} : ce n'est pas un fichier ordinaire (tube, périphérique...)")
+        try:
+            raw = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise RegisterError(f"{path} : lecture impossible ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise RegisterError(f"{path} : registre trop volumineux (plus de {MAX_BYTES} octets)")
+    return raw
+
+
+def _read_text(path: Path) -> str:
+    raw = _read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -153,19 +225,54 @@ def _read_csv(path: Path) -> list[list[str]]:
     return [[c if isinstance(c, str) else "" for c in row] for row in frame.itertuples(index=False, name=None)]
 
 
-def _read_excel(path: Path) -> list[list[str]]:
-    import pandas as pd
+def _check_workbook(path: Path, raw: bytes) -> None:
+    """Refuse a workbook whose XML would expand beyond MAX_XML_BYTES (a small zip can hold
+    gigabytes of cells) before openpyxl reads any of it."""
+    import io
+    import zipfile
 
-    if not path.exists():
-        raise RegisterError(f"{path} : registre introuvable")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            total = sum(info.file_size for info in zf.infolist() if info.filename.startswith("xl/"))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise RegisterError(f"{path} : classeur Excel illisible (pas une archive .xlsx : {exc})") from None
+    if total > MAX_XML_BYTES:
+        raise RegisterError(f"{path} : classeur trop volumineux une fois décompressé (plus de "
+                            f"{MAX_XML_BYTES // 1_000_000} Mo de données) : enregistrez le registre "
+                            "en CSV ou réduisez-le")
+
+
+def _read_excel(path: Path) -> list[list[str]]:
+    import io
+
+    import openpyxl
+
+    raw = _read_bytes(path)
+    _check_workbook(path, raw)
+    table: list[list[str]] = []
+    cells = 0
     try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation, styles... that do not matter here
             warnings.simplefilter("ignore")
-            frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                for values in sheet.iter_rows(values_only=True):
+                    cells += len(values)
+                    if cells > MAX_CELLS:
+                        raise RegisterError(f"{path} : classeur trop grand (plus de {MAX_CELLS} cellules) : "
+                                            "enregistrez le registre en CSV ou réduisez-le")
+                    table.append([_cell_text(c) for c in values])
+            finally:
+                book.close()
+    except RegisterError:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
         raise RegisterError(f"{path} : classeur Excel illisible ({type(exc).__name__} : {exc})") from None
-    return [[_cell_text(c) for c in row] for row in frame.itertuples(index=False, name=None)]
+    while table and not any(c.strip() for c in table[-1]):
+        table.pop()  # trailing blank rows
+    return table
 
 
 def read_table(path: Path | str) -> list[list[str]]:
@@ -228,11 +335,20 @@ def read_register(path: Path | str) -> Register:
         if not any(c.strip() for c in cells):
             continue  # blank row
         file = cell("fichier")
+        problem, resolved = "", None
+        if "\x00" in file:
+            problem = "colonne fichier : caractère nul (U+0000) dans le nom du fichier"
+        elif file:
+            try:
+                resolved = (path.parent / file).resolve()
+            except (OSError, RuntimeError, ValueError) as exc:
+                problem = f"colonne fichier : chemin inutilisable ({getattr(exc, 'strerror', None) or exc})"
         rows.append(Row(
             number=number,
             kind=cell("type"),
-            file=file,
-            path=(path.parent / file).resolve() if file else None,
+            file=file.replace("\x00", "\\0"),
+            path=resolved,
+            problem=problem,
             output=cell(OUTPUT),
             overrides={name: cells[index[name]] for name in overrides
                        if index[name] < len(cells) and cells[index[name]].strip()},
@@ -259,13 +375,17 @@ def override_values(row: Row, yaml_file: Path | str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for column, text in row.overrides.items():
+        where = f"ligne {row.number}, colonne « {column} » du registre"
         try:
             values[column] = parse_override(text)
         except InputError as exc:
-            problems.append((column, f"colonne « {column} » du registre : valeur illisible ({exc.message})"))
+            problems.append((column, f"{where} : valeur illisible ({exc.message})"))
+            continue
+        except CellError as exc:
+            problems.append((column, f"{where} : {exc}"))
             continue
         if not _plain(values[column]):
-            problems.append((column, f"colonne « {column} » du registre : valeur non prise en charge "
+            problems.append((column, f"{where} : valeur non prise en charge "
                                      "(texte, nombre, date, true/false, liste ou champs attendus)"))
     if problems:
         raise ValidationError(yaml_file, problems)

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,99 +37,30 @@ from .executors import EXECUTORS, Executor, dask_workers, default_workers, start
 from .folders import own_folder, remove_file, remove_tree
 from .group import executer_groupe
 from .jobs import DocumentJob, GroupJob, Job, PdfJob, PdfRow, RowJob, RowResult, read_results
-from .manifest import COLUMNS, DONE, FAILED, MANIFEST, SKIPPED, Entry, read_manifest, write_manifest
-from .messages import failure_message, one_line, plural, safe_output_name
+from .lock import Lock, sigterm_as_interrupt
+from .manifest import (
+    COLUMNS,
+    DONE,
+    FAILED,
+    MANIFEST,
+    SKIPPED,
+    Entry,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
+from .messages import failure_message, one_line, safe_output_name
 from .plan import groups, prepare
 from .register import Register, read_register
+from .result import BatchResult, verifier
 
 WORKDIR = ".accordgen-lot"
 GROUP_DIR = "lots"
 MODES = ("document", "groupe")
+MAX_WORKERS = 256
+MAX_GROUP_SIZE = 100_000
 POLL_SECONDS = 0.1
 MANIFEST_EVERY = 0.5  # seconds between two rewrites of the manifest while groups run
-
-
-@dataclass
-class BatchResult:
-    """The outcome of a batch: one manifest entry per row, in register order."""
-
-    manifest: Path
-    entries: list[Entry]
-    seconds: float = 0.0
-
-    def _with(self, statut: str) -> list[Entry]:
-        return [e for e in self.entries if e.statut == statut]
-
-    @property
-    def done(self) -> list[Entry]:
-        return self._with(DONE)
-
-    @property
-    def skipped(self) -> list[Entry]:
-        return self._with(SKIPPED)
-
-    @property
-    def failed(self) -> list[Entry]:
-        return self._with(FAILED)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def summary(self) -> str:
-        """« N documents : X générés, Y ignorés (inchangés), Z en échec — manifeste : … »"""
-        return (f"{plural(len(self.entries), 'document', 'documents')} : "
-                f"{plural(len(self.done), 'généré', 'générés')}, "
-                f"{plural(len(self.skipped), 'ignoré', 'ignorés')} (inchangés), "
-                f"{len(self.failed)} en échec — manifeste : {self.manifest}")
-
-    def table(self) -> Any:
-        """The manifest as a pandas table indexed by register row."""
-        import pandas as pd
-
-        return pd.DataFrame([asdict(e) for e in self.entries], columns=COLUMNS).set_index("ligne")
-
-
-def verifier(result: BatchResult) -> None:
-    """Stop a notebook (or a script) with a French message when rows failed."""
-    if result.failed:
-        lines = ", ".join(str(e.ligne) for e in result.failed[:20])
-        more = " ..." if len(result.failed) > 20 else ""
-        raise AccordgenError(
-            f"{plural(len(result.failed), 'ligne', 'lignes')} du registre en échec (lignes {lines}{more}) : "
-            f"voir la colonne message du manifeste {result.manifest}")
-
-
-class _Lock:
-    """One batch at a time per output folder (two would overwrite each other's manifest)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "verrou"
-        self.fd: int | None = None
-
-    def __enter__(self) -> _Lock:
-        own_folder(self.path.parent.parent, self.path.parent.name)
-        try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
-        except OSError as exc:
-            raise OutputError(self.path, f"verrou du lot impossible à ouvrir ({exc.strerror}) : "
-                              "supprimez ce fichier puis relancez") from None
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory lock
-            return self
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self.fd)
-            self.fd = None
-            raise OutputError(self.path.parent.parent, "un autre lot est en cours dans ce dossier de "
-                              "sortie : attendez qu'il se termine ou choisissez un autre dossier") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
 
 
 def _clean_leftovers(out: Path, work_root: Path) -> None:
@@ -166,6 +96,9 @@ class BatchRun:
     pdf: bool
     entries: dict[int, Entry] = field(default_factory=dict)
     pending: dict[int, Entry] = field(default_factory=dict)
+    staging: Path = Path()
+    """This run's folder for finished files not yet listed by the manifest."""
+    installs: list[str] = field(default_factory=list)
 
     @property
     def manifest(self) -> Path:
@@ -183,6 +116,7 @@ class BatchRun:
         pdf_only = [PdfRow(e.ligne, e.sortie) for e in settled.values()
                     if self.pdf and e.statut == SKIPPED and not e.pdf]
         self.entries = dict(settled)
+        self.entries.update(self._still_on_disk(previous, jobs))
         self.pending = {job.ligne: Entry(job.ligne, job.type, job.fichier, job.sortie,
                                          empreinte_entrees=job.empreinte) for job in jobs}
         bar = _progress_bar(len(self.register.rows), self.progress)
@@ -193,11 +127,13 @@ class BatchRun:
                 used.append(ex)
                 stamp = time.strftime("%Y%m%d-%H%M%S")
                 run_dir = self.work_root / f"run-{stamp}-{os.getpid()}"
-                run_dir.mkdir(parents=True)
+                run_dir.mkdir()
+                self.staging = run_dir / "sorties"
+                self.staging.mkdir()
                 try:
                     self.execute(ex, self.units(jobs, pdf_only, run_dir, stamp), bar)
                 finally:
-                    shutil.rmtree(run_dir, ignore_errors=True)
+                    remove_tree(run_dir)
         finally:
             bar.close()
         if not self.pdf:
@@ -205,32 +141,77 @@ class BatchRun:
             before = {e.sortie.casefold(): e.pdf for e in previous if e.pdf}
             for e in self.entries.values():
                 old_pdf = before.get(e.sortie.casefold()) if e.statut == DONE else None
-                if old_pdf:
+                if old_pdf and old_pdf != e.pdf:
                     remove_file(self.out, old_pdf)
         final = [self.entries[r.number] for r in self.register.rows if r.number in self.entries]
-        write_manifest(self.manifest, final)
+        self.write(final)
         return final
+
+    def _still_on_disk(self, previous: Sequence[Entry], jobs: Sequence[RowJob]) -> dict[int, Entry]:
+        """The previous entries of the rows to redo whose files are still the recorded ones:
+        listed until replaced, so that a batch killed midway leaves no file of the output
+        folder unlisted (the next run redoes them: their inputs changed)."""
+        before = {e.sortie.casefold(): e for e in previous if e.sortie and e.statut in (DONE, SKIPPED)}
+        kept: dict[int, Entry] = {}
+        for job in jobs:
+            old = before.get(job.sortie.casefold())
+            target = self.out / job.sortie
+            if old is not None and target.is_file() and sha256_file(target) == old.sha256:
+                kept[job.ligne] = replace(old, ligne=job.ligne)
+        return kept
 
     def units(self, jobs: list[RowJob], pdf_only: Sequence[PdfRow], run_dir: Path, stamp: str) -> list[Job]:
         """The jobs to submit: one per row, or one per group; then the PDF-only ones."""
-        out = str(self.out)
+        staging = str(self.staging)
         units: list[Job] = []
         if self.mode == "document":
-            units += [DocumentJob(job, out, str(run_dir), self.pdf) for job in jobs]
+            units += [DocumentJob(job, staging, str(run_dir), self.pdf) for job in jobs]
         elif jobs:
             own_folder(self.out, GROUP_DIR, 0o777)
             parts = groups(jobs, self.workers, self.group_size)
             width = max(2, len(str(len(parts))))
             for k, group in enumerate(parts, start=1):
-                units.append(GroupJob(tuple(group), out, str(run_dir),
+                units.append(GroupJob(tuple(group), staging, str(run_dir),
                                       str(run_dir / f"groupe-{k:0{width}d}.jsonl"),
                                       f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb", self.pdf))
         if pdf_only:
-            units += [PdfJob(tuple(group), out) for group in groups(list(pdf_only), self.workers, None)]
+            units += [PdfJob(tuple(group), str(self.out), staging)
+                      for group in groups(list(pdf_only), self.workers, None)]
         return units
 
-    def record(self, results: list[RowResult], bar: Any, notebook: str = "") -> bool:
-        """Record finished rows; True when an entry changed."""
+    def _stage(self, *names: str) -> None:
+        """Files of the staging folder to move into the output folder after the next
+        manifest write (the manifest lists a file before it appears)."""
+        self.installs += [n for n in names if n]
+
+    def write(self, entries: Sequence[Entry] | None = None) -> None:
+        """Write the manifest, then move into the output folder the files it now lists."""
+        try:
+            write_manifest(self.manifest, list(self.entries.values()) if entries is None else entries)
+        except OutputError as exc:
+            self.installs = []  # not listed: never moved into the output folder
+            cause = str(exc)[len(exc.path) + 3:].split(" : ")[0]
+            raise OutputError(self.manifest, f"{cause} : le manifeste n'a pas pu être "
+                              "mis à jour ; les documents qu'il ne liste pas n'ont pas été placés dans le "
+                              "dossier de sortie. Relancez le lot une fois le problème réglé : il reprendra "
+                              "où il s'est arrêté") from None
+        moves, self.installs = self.installs, []
+        for name in moves:
+            source, target = self.staging / Path(name).name, self.out / name
+            try:
+                os.replace(source, target)
+            except OSError as exc:
+                self._install_failed(name, exc)
+
+    def _install_failed(self, name: str, exc: OSError) -> None:
+        for e in self.entries.values():
+            if name in (e.sortie, e.pdf, e.notebook) and e.statut != FAILED:
+                e.statut, e.sha256 = FAILED, ""
+                e.message = one_line(f"{self.out / name} : non placé dans le dossier de sortie ({exc.strerror})")
+
+    def record(self, results: list[RowResult], bar: Any) -> bool:
+        """Record finished rows (their files move in after the next manifest write); True
+        when an entry changed."""
         changed = False
         for r in results:
             entry = self.pending.pop(r.ligne, None)
@@ -243,28 +224,43 @@ class BatchRun:
                     done.message = r.message or done.message
                     if r.statut == FAILED:
                         done.statut, done.sha256 = FAILED, ""
+                    self._stage(r.pdf)
                     changed = True
                 continue
             entry.statut, entry.message = r.statut, r.message
             entry.sha256 = r.sha256
             entry.duree_s = float(r.duree_s) + float(r.duree_pdf_s)
             entry.empreinte_entrees = r.empreinte or entry.empreinte_entrees
-            entry.notebook = r.notebook or notebook
+            entry.notebook = r.notebook
             entry.pdf = r.pdf
-            if entry.statut != DONE:
+            if entry.statut == DONE:
+                self._stage(entry.sortie, entry.pdf)
+            else:
                 entry.sha256 = ""
+            self._stage(entry.notebook)
             self.entries[entry.ligne] = entry
             bar.update(1)
             changed = True
         return changed
 
+    def finish_group(self, unit: GroupJob) -> None:
+        """A group ended: its executed notebook, if whole, moves into ``lots/`` and its rows
+        point to it (never to a notebook that was not written)."""
+        if (self.staging / Path(unit.notebook).name).is_file():
+            self._stage(unit.notebook)
+            for n in unit.lines:
+                e = self.entries.get(n)
+                if e is not None and e.statut in (DONE, FAILED) and n not in self.pending:
+                    e.notebook = unit.notebook
+
     def execute(self, ex: Executor, units: list[Job], bar: Any) -> None:
         """Run the jobs on the executor; record each finished row and rewrite the manifest."""
         tails = {id(u): 0 for u in units}
-        # From here on the manifest lists only what this run has settled: a row still to do is
-        # absent (its DOCX may be replaced at any moment), so a run killed at any point leaves a
-        # manifest whose every line matches the file on disk; the absent rows are redone next time.
-        write_manifest(self.manifest, list(self.entries.values()))
+        # From here on the manifest lists what this run has settled, and the previous entries
+        # of the rows still to do while their files are the recorded ones; a file moves into
+        # the output folder only once the manifest lists it, so a run killed at any point
+        # leaves a manifest that lists every file of the batch; the rest is redone next time.
+        self.write()
         try:
             futures = {ex.submit(unit): unit for unit in units}
             running = set(futures)
@@ -281,30 +277,38 @@ class BatchRun:
                         results = [RowResult(n, FAILED, message=one_line(
                             f"le processus de travail s'est arrêté ({type(exc).__name__} : {exc})"),
                             after_pdf=isinstance(unit, PdfJob)) for n in unit.lines]
-                    changed |= self.record(results, bar, getattr(unit, "notebook", ""))
+                    changed |= self.record(results, bar)
+                    if isinstance(unit, GroupJob):
+                        self.finish_group(unit)
                 for fut in running:
                     unit = futures[fut]
-                    if isinstance(unit, GroupJob):
+                    # a group with PDFs reports its rows when it ends: its DOCX files must stay
+                    # in the staging folder until LibreOffice has converted them
+                    if isinstance(unit, GroupJob) and not unit.pdf:
                         results, tails[id(unit)] = read_results(unit.results_file, tails[id(unit)])
-                        changed |= self.record(results, bar, unit.notebook)
+                        changed |= self.record(results, bar)
+                if not finished:
+                    ex.check()  # raises when no worker is left to run what remains
                 dirty |= changed
                 # rewrite the manifest when a job ends, else at most every MANIFEST_EVERY seconds
                 # (and never more than ~5 % of the time: 5,000 lines take some 20 ms to write)
                 if dirty and (finished or time.monotonic() - last_write >= max(MANIFEST_EVERY, 20 * write_cost)):
                     tick = time.perf_counter()
-                    write_manifest(self.manifest, list(self.entries.values()))
+                    self.write()
                     write_cost, last_write, dirty = time.perf_counter() - tick, time.monotonic(), False
                 if running and not finished:
                     time.sleep(POLL_SECONDS)
         except BaseException:
-            ex.stop()  # Ctrl-C or an internal error: do not wait for the running jobs
+            ex.stop()  # Ctrl-C, SIGTERM or an internal error: do not wait for the running jobs
+            with contextlib.suppress(Exception):
+                self.write()  # what was recorded is listed, then moved in; the rest is redone
             raise
         finally:
             ex.close()
         if self.pending:  # a job that returned without a result for some of its rows
             self.record([RowResult(n, FAILED, message="aucun résultat pour cette ligne")
                          for n in list(self.pending)], bar)
-            write_manifest(self.manifest, list(self.entries.values()))
+        self.write()
 
 
 def run_batch(
@@ -344,19 +348,25 @@ def run_batch(
     if scheduler and executor != "dask":
         raise AccordgenError("l'adresse d'un ordonnanceur (--scheduler) s'utilise avec l'exécuteur dask "
                              "(--executor dask)")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS):
+        raise AccordgenError(f"nombre de workers : entre 1 et {MAX_WORKERS} attendu (reçu {workers!r})")
+    if group_size is not None and (isinstance(group_size, bool) or not isinstance(group_size, int)
+                                   or not 1 <= group_size <= MAX_GROUP_SIZE):
+        raise AccordgenError(f"taille de groupe : entre 1 et {MAX_GROUP_SIZE} lignes attendu "
+                             f"(reçu {group_size!r})")
     if workers is None:
         try:
             workers = dask_workers(scheduler) if scheduler else default_workers()
         except Exception as exc:  # noqa: BLE001 - unreachable scheduler
             raise AccordgenError(f"ordonnanceur Dask injoignable ({scheduler}) : "
                                  f"{type(exc).__name__} : {exc}") from None
-    workers = max(1, int(workers))
+    workers = min(workers, MAX_WORKERS)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(out, f"dossier de sortie impossible à créer ({exc.strerror})") from None
     batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf)
-    with _Lock(batch.work_root):
+    with Lock(batch.work_root), sigterm_as_interrupt():
         _clean_leftovers(out, batch.work_root)
         starting = start_executor(executor, min(workers, len(register.rows)), scheduler) \
             if register.rows else None

@@ -133,8 +133,11 @@ def _run_soffice(exe: str, profile: Path, outdir: Path, files: Sequence[Path],
            "--norestore", "--nologo", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
            "--outdir", str(outdir), *map(str, files)]
     try:
+        from ..runner import parent_death_signal
+
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=os.name == "posix")
+                                stderr=subprocess.PIPE, start_new_session=os.name == "posix",
+                                preexec_fn=parent_death_signal())  # noqa: PLW1509 - dies with its parent
     except OSError as exc:
         raise PdfError(f"impossible de lancer LibreOffice ({exe}) : {exc.strerror or exc} ; {INSTALL}") from None
     try:
@@ -232,7 +235,8 @@ def convert_each(
                 for source in run:
                     made = work / (source.stem + ".pdf")
                     data = made.read_bytes() if made.is_file() else b""
-                    whole = data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
+                    # LibreOffice exiting with an error may leave a PDF-looking file: not trusted
+                    whole = status == 0 and data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
                     why = _tail(messages) or (f"LibreOffice s'est arrêté avec le code {status}"
                                               if status else "aucun PDF produit")
                     for i in index[source]:
