@@ -275,6 +275,17 @@ class Loader:
 
     def __init__(self) -> None:
         self._dossiers: dict[Path, tuple[Any, Dossier]] = {}
+        self._parsed: dict[Path, tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+
+    def read(self, path: Path) -> dict[str, Any]:
+        """A YAML file's data, parsed once while the file is unchanged (a batch reads the same
+        accord.yaml for every row); each caller gets its own copy (overrides change it)."""
+        stamp = _stamp(path)
+        hit = self._parsed.get(path)
+        if hit is None or stamp is None or hit[0] != stamp:
+            hit = (stamp, read_yaml(path))
+            self._parsed[path] = hit
+        return copy.deepcopy(hit[1])
 
     def dossier(self, accord_path: Path | str, referrer: Path | None = None) -> Dossier:
         """The dossier of ``accord_path``. Its accord must be valid: otherwise the error names
@@ -294,7 +305,7 @@ class Loader:
 
     def _accord(self, accord_path: Path, referrer: Path | None) -> Accord:
         try:
-            raw = read_yaml(accord_path)
+            raw = self.read(accord_path)
             _kind, params = validate_params(raw, accord_path, "accord")
         except InputError as exc:
             if referrer is None:
@@ -307,11 +318,10 @@ class Loader:
         assert isinstance(params, Accord)
         return params
 
-    @staticmethod
-    def _entry(path: Path, folder: Path) -> Entry | None:
+    def _entry(self, path: Path, folder: Path) -> Entry | None:
         rel = path.relative_to(folder)
         try:
-            raw = read_yaml(path)
+            raw = self.read(path)
         except InputError as exc:
             return Entry(path, rel, "?", None, error=exc.message)
         declared = raw.get("type")
@@ -327,7 +337,7 @@ class Loader:
              overrides: Mapping[str, Any] | None = None) -> Document:
         """Read, validate and cross-check one document; raise a French error naming the file
         and the field path on any problem."""
-        raw = read_yaml(path)  # the path as given: a message names a link, not its target
+        raw = self.read(Path(path))  # the path as given: a message names a link, not its target
         path = resolve_path(path)
         if overrides:
             raw = copy.deepcopy(raw)

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -164,30 +162,8 @@ def read_yaml(path: Path | str) -> dict[str, Any]:
 
 
 def parse_file_bytes(raw: bytes, path: Path | str) -> dict[str, Any]:
-    """The mapping in ``raw``, the bytes read from ``path`` (parsed once per content)."""
+    """The mapping in ``raw``, the bytes read from ``path``."""
     path = Path(path)
-    try:
-        resolved = str(path.resolve())
-    except (OSError, RuntimeError):  # a loop appeared since the read: the name is the key
-        resolved = str(path.absolute())
-    key = (resolved, hashlib.sha256(raw).digest())
-    cached = _PARSED.get(key)
-    if cached is None:
-        cached = _parse_file(raw, path)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[key] = cached
-    # Callers may modify what they get (overrides): each gets its own copy.
-    return copy.deepcopy(cached)
-
-
-# Parsed files by (path, content digest): a batch reads the same accord.yaml for every
-# derived document; re-parsing it was most of a grouped batch's validation time.
-_PARSED: dict[tuple[str, bytes], dict[str, Any]] = {}
-_PARSED_MAX = 256
-
-
-def _parse_file(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

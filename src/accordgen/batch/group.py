@@ -10,21 +10,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..dossier import Loader
 from ..render.output import write_atomic
 from .jobs import RowJob, RowResult
 from .manifest import DONE, FAILED
 from .messages import failure_message
 
 
-def render_group_row(row: RowJob, output_dir: Path) -> RowResult:
+def render_group_row(row: RowJob, output_dir: Path, loader: Loader | None = None) -> RowResult:
     """Render one row through ``accordgen.render`` (the one render path), writing the DOCX
-    atomically."""
-    from ..dossier import load
+    atomically; ``loader``: the group's, which reads each dossier once for all its rows."""
     from ..render import inputs_hash, render_bytes
 
     start = time.perf_counter()
     try:
-        doc = load(row.chemin, row.type, dict(row.overrides) or None)
+        doc = (loader or Loader()).load(row.chemin, row.type, dict(row.overrides) or None)
         digest = inputs_hash(doc)
         data = render_bytes(doc, digest)
         write_atomic(output_dir / row.sortie, data)
@@ -43,11 +43,12 @@ def executer_groupe(jobs_file: str | Path, output_dir: str | Path) -> Any:
 
     spec = json.loads(Path(jobs_file).read_text(encoding="utf-8"))
     out = Path(output_dir)
+    loader = Loader()
     lines = []
     with open(spec["results_file"], "a", encoding="utf-8") as fh:
         for data in spec["lignes"]:
             row = RowJob.from_dict(data)
-            result = render_group_row(row, out)
+            result = render_group_row(row, out, loader)
             fh.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
             fh.flush()
             lines.append({

@@ -25,9 +25,10 @@ def prepare(
 ) -> tuple[dict[int, Entry], list[RowJob]]:
     """Validate every row; returns the rows already settled (failed or skipped) and the
     jobs to run, in register order."""
-    from ..dossier import load
+    from ..dossier import Loader
     from ..render import inputs_hash
 
+    loader = Loader()  # the run's cache: each dossier read once for all its rows
     before = {e.sortie.casefold(): e for e in previous if e.sortie}
     claimed: dict[str, int] = {}
     settled: dict[int, Entry] = {}
@@ -51,7 +52,7 @@ def prepare(
                 raise RegisterError(f"{register.path}, ligne {row.number} : colonne fichier vide "
                                     "(indiquez le fichier YAML du document)")
             overrides = override_values(row, row.path)
-            doc = load(row.path, row.kind, overrides)
+            doc = loader.load(row.path, row.kind, overrides)
             if not entry.sortie:
                 try:
                     entry.sortie = safe_output_name(doc.output_stem)
