@@ -305,7 +305,7 @@ def test_excel_with_too_many_cells_is_refused(tmp_path: Path, monkeypatch: pytes
 @pytest.mark.parametrize(("args", "message"), [
     (("--workers", "0"), "--workers : entre 1 et 256 attendu (reçu 0)"),
     (("--workers", "99999"), "--workers : entre 1 et 256 attendu (reçu 99999)"),
-    (("--workers", "deux"), "--workers : nombre entier attendu (reçu « deux »)"),
+    (("--workers", "deux"), "--workers : nombre entier attendu, pas « deux »"),
     (("--group-size", "-1"), "--group-size : entre 1 et 100000 attendu (reçu -1)"),
     (("--group-size", "0"), "--group-size : entre 1 et 100000 attendu (reçu 0)"),
 ])

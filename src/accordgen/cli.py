@@ -167,7 +167,7 @@ def _batch_count(what: str, maximum: int) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} : nombre entier attendu (reçu « {text} »)") from None
+            raise argparse.ArgumentTypeError(f"{what} : nombre entier attendu, pas « {text} »") from None
         if not 1 <= value <= maximum:
             raise argparse.ArgumentTypeError(f"{what} : entre 1 et {maximum} attendu (reçu {value})")
         return value

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 # argparse's English error messages (Python 3.11 to 3.13) and their French translation.
 _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(english), french) for english, french in (
     (r"^the following arguments are required: (.*)$", r"arguments obligatoires manquants : \1"),
+    (r"^argument (.*?): (\1 : .*)$", r"\2"),  # our own type checks already speak French
     (r"^argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)$",
      r"argument \1 : valeur non permise « \2 » (valeurs possibles : \3)"),
     (r"^unrecognized arguments: (.*)$", r"arguments non reconnus : \1"),

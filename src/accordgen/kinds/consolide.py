@@ -127,7 +127,7 @@ class ConsolideKind(DocumentKind):
         signes = all(r.signe for r in inclus)
         quand = date_longue(inclus[-1].signature)
         prefixe = f"Version consolidée au {quand}" if signes else \
-            f"Projet de version consolidée (avenants en projet, signature prévue le {quand})"
+            "Projet de version consolidée (avenants non signés)"
         return f"{prefixe} – {doc.accord.titre_effectif}"
 
     def document_date(self, doc: Document) -> dt.date | None:
