@@ -79,6 +79,8 @@ deliberation:
   organe: Conseil départemental
   date: 2032-03-26
   numero: CD-2032/03/26-12
+  transmission: 2032-03-30
+  publication: 2032-03-31
 duree: {valeur: 3, unite: ans}
 signature:
   lieu: Melun
@@ -335,7 +337,9 @@ MORE_BAD = [
                  "deliberations", "indiquez « deliberation » ou « deliberations », pas les deux", id="both-deliberations"),
     pytest.param(("  - action: remplacer\n", "  - action: clore\n"),
                  "modifications[0].contexte", "un axe clos n'a pas de nouveau contenu", id="closed-with-content"),
-    pytest.param([("date: 2027-06-16", "date: 2022-06-30"), ("date: 2027-05-24", "date: 2022-06-20")],
+    pytest.param([("date: 2027-06-16", "date: 2022-06-30"), ("date: 2027-05-24", "date: 2022-06-20"),
+                  ("transmission: 2027-05-27", "transmission: 2022-06-22"),
+                  ("publication: 2027-05-28", "publication: 2022-06-22")],
                  "signature.date", "avant la signature de l'accord", id="before-the-accord"),
     pytest.param(("date: 2027-05-24", "date: 2022-06-20"),
                  "deliberation.date", "antérieure à la signature de l'accord", id="deliberation-before-accord"),

@@ -253,7 +253,9 @@ def test_joint_controllers(tmp_path: Path) -> None:
 def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp_path: Path) -> None:
     src = variant(tmp_path, 4, ("date_signature: 2022-11-21\n", ""),
                   ("deliberations:\n  departement:\n    organe: Commission permanente\n    article: la\n"
-                   "    date: 2022-11-07\n", ""))
+                   "    date: 2022-11-07\n"
+                   "    transmission: 2022-11-10   # transmise au représentant de l'État (@CTES)\n"
+                   "    publication: 2022-11-14\n", ""))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
     assert "Fait à Melun, le ……………………, en deux (2) exemplaires originaux." in text
@@ -264,7 +266,9 @@ def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp
 
 def test_signed_by_collectivite_needs_its_deliberation(tmp_path: Path) -> None:
     src = variant(tmp_path, 4, ("deliberations:\n  departement:\n    organe: Commission permanente\n"
-                                "    article: la\n    date: 2022-11-07\n", ""))
+                                "    article: la\n    date: 2022-11-07\n"
+                   "    transmission: 2022-11-10   # transmise au représentant de l'État (@CTES)\n"
+                   "    publication: 2022-11-14\n", ""))
     with pytest.raises(accordgen.ValidationError) as err:
         accordgen.load(src)
     assert err.value.problems[0][0] == "deliberations"
@@ -306,7 +310,9 @@ def test_renewal_signed_before_the_convention_extends_its_limit(tmp_path: Path) 
     src = variant(tmp_path, 5, ("date_signature: 2022-09-19", "date_signature: 2027-09-06"),
                   ("date_debut: 2022-10-01", "date_debut: 2027-09-15"),
                   ("date_fin: 2023-02-28", "date_fin: 2028-06-30"),
-                  ("    date: 2022-09-12", "    date: 2027-08-30"))
+                  ("    date: 2022-09-12", "    date: 2027-08-30"),
+                  ("transmission: 2022-09-14", "transmission: 2027-09-01"),
+                  ("publication: 2022-09-15", "publication: 2027-09-02"))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
     assert "au-delà du terme prévu de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2032." in text
@@ -333,7 +339,8 @@ def test_axis_closed_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
         "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
-        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
+        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24, "
+        "transmission: 2027-05-27, publication: 2027-05-28}\n"
         "modifications:\n  - action: clore\n    axe: 6\n"
         "signature: {lieu: Melun, date: 2027-06-16}\n", encoding="utf-8")
     shutil.copy(example_path(6), tmp_path / "convention-6.yaml")
@@ -341,7 +348,9 @@ def test_axis_closed_by_a_renewal(tmp_path: Path) -> None:
     late = variant(tmp_path, 6, ("date_signature: 2023-02-06", "date_signature: 2027-09-06"),
                    ("date_debut: 2023-02-15", "date_debut: 2027-09-15"),
                    ("date_fin: 2024-02-14", "date_fin: 2028-02-14"),
-                   ("    date: 2023-01-23", "    date: 2027-08-30"), name="convention-7.yaml")
+                   ("    date: 2023-01-23", "    date: 2027-08-30"),
+                  ("transmission: 2023-01-26", "transmission: 2027-09-01"),
+                  ("publication: 2023-01-27", "publication: 2027-09-02"), name="convention-7.yaml")
     late.write_text(late.read_text(encoding="utf-8").replace("numero: 6", "numero: 7"), encoding="utf-8")
     proc = run_cli("check", KIND, late)
     assert proc.returncode == 2
@@ -368,7 +377,10 @@ def test_last_day_of_the_accord_is_accepted(tmp_path: Path) -> None:
 
 
 def test_the_accord_signature_day_is_a_valid_start(tmp_path: Path) -> None:
-    src = variant(tmp_path, 5, ("date_debut: 2022-10-01", "date_debut: 2022-07-01"))
+    # before the convention's own signature: stated and justified (issue 16, point 14)
+    src = variant(tmp_path, 5, ("date_debut: 2022-10-01", "date_debut: 2022-07-01"),
+                  ("\ndeliberations:", "\neffet_retroactif:\n  justification: les premières "
+                   "actions ont commencé à la signature de l'accord\ndeliberations:"))
     assert accordgen.load(src).params.date_debut == date(2022, 7, 1)
 
 
@@ -376,7 +388,8 @@ def test_axis_added_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
         "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
-        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
+        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24, "
+        "transmission: 2027-05-27, publication: 2027-05-28}\n"
         "modifications:\n  - action: ajouter\n    axe: 7\n    titre: Santé numérique\n"
         "    contexte: [La télémédecine progresse dans les territoires ruraux.]\n"
         "signature: {lieu: Melun, date: 2027-06-16}\n", encoding="utf-8")
@@ -384,7 +397,9 @@ def test_axis_added_by_a_renewal(tmp_path: Path) -> None:
                   ("date_signature: 2023-02-06", "date_signature: 2027-09-06"),
                   ("date_debut: 2023-02-15", "date_debut: 2027-09-15"),
                   ("date_fin: 2024-02-14", "date_fin: 2028-02-14"),
-                  ("    date: 2023-01-23", "    date: 2027-08-30"), name="convention-7.yaml")
+                  ("    date: 2023-01-23", "    date: 2027-08-30"),
+                  ("transmission: 2023-01-26", "transmission: 2027-09-01"),
+                  ("publication: 2023-01-27", "publication: 2027-09-02"), name="convention-7.yaml")
     text = document_text(accordgen.render(accordgen.load(src), tmp_path / "c.docx"))
     assert "portant application de l'axe n° 7 « Santé numérique »" in text
     assert "La télémédecine progresse dans les territoires ruraux." in text

@@ -56,12 +56,14 @@ def dossier(tmp_path: Path, letter: Path | str = SCENARIO, *, accord: str | None
 def convention(folder: Path, numero: int, axe: int, objet: str, debut: str, fin: str,
                signature: str | None = None, *, statut: str | None = None) -> None:
     """A valid specific convention (the example's n° 1 with these values): final and signed on
-    ``signature`` (its délibération taken that day), or a draft without a date."""
+    ``signature`` (its délibération taken, transmitted and published that day), or a draft
+    without a date."""
     data = read_yaml(EXAMPLE / "convention-1.yaml")
     data.update(numero=numero, axe=axe, objet=objet, date_debut=debut, date_fin=fin,
                 statut=statut or ("definitif" if signature else "projet"))
     data["date_signature"] = signature
-    data["deliberations"]["departement"]["date"] = signature or "2022-07-01"
+    delib = data["deliberations"]["departement"]
+    delib["date"] = delib["transmission"] = delib["publication"] = signature or "2022-07-01"
     (folder / f"convention-{numero}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                                       encoding="utf-8")
 
@@ -400,6 +402,8 @@ def test_three_parties_need_the_recipient(tmp_path: Path) -> None:
       prenom: Anne
       nom: EXEMPLE
       qualite: Présidente du Conseil régional
+    deliberation: {organe: Commission permanente, article: la, date: 2022-06-15,
+                   transmission: 2022-06-20, publication: 2022-06-20}
 """
     accord = accord.replace("\npreambule:", f"{region}\npreambule:", 1).replace(
         "signataires: [orange, departement]", "signataires: [orange, departement, region]")

@@ -20,6 +20,7 @@ from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .convention_warnings import convention_warnings, retroactivite_vue
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -37,6 +38,9 @@ class ConventionKind(DocumentKind):
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         return _dossier_problems(doc.params, doc)
+
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        return convention_warnings(doc.params, doc)
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)
@@ -264,6 +268,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "contrepartie": _contrepartie_vue(cs, by_key),
         "date_signature": cs.date_signature,
         "date_debut": cs.date_debut,
+        "retroactivite": retroactivite_vue(cs),
         "date_fin": cs.date_fin,
         "terme_accord": terme.fin,
         "fin_confidentialite": dates.survival_end(terme.fin, survie.valeur, survie.unite),

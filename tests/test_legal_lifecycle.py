@@ -1,0 +1,143 @@
+"""The life cycle of a collectivité's act (issue 16): who decided, when the decision became
+enforceable, and what may be signed or take effect then. Each test is named after its point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_legal_wording import dossier, edited, text
+
+from conftest import EXAMPLE, run_cli
+
+CGCT = "(CGCT, art. L. 3131-1)"
+CE = "(CE, avis, 10 juin 1996, Préfet de la Côte-d'Or, n° 176873)"
+
+
+def refused(kind: str, src: Path, tmp_path: Path) -> str:
+    """Render ``src``: exit 2, nothing written, no traceback; the French message (NBSP as
+    spaces), which names the file."""
+    out = tmp_path / "sortie.docx"
+    proc = run_cli("render", kind, src, "-o", out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert not out.exists() and "Traceback" not in proc.stderr
+    assert src.name in proc.stderr
+    return proc.stderr.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def convention(folder: Path, n: int, *edits: tuple[str, str]) -> Path:
+    dossier(folder)
+    path = folder / f"convention-{n}.yaml"
+    path.write_text(edited(EXAMPLE / f"convention-{n}.yaml", *edits), encoding="utf-8")
+    return path
+
+
+# --- point 2: no signature before the authorising délibération is enforceable ---------------
+
+def test_point_02_convention_signee_avant_transmission(tmp_path: Path) -> None:
+    src = convention(tmp_path, 2, ("transmission: 2022-12-01", "transmission: 2022-12-14"))
+    err = refused("convention-specifique", src, tmp_path)
+    assert ("deliberations.departement.transmission : la convention est signée le 12 décembre 2022, "
+            "avant que la délibération du 28 novembre 2022 soit exécutoire (transmise au "
+            "représentant de l'État le 14 décembre 2022)") in err
+    assert CGCT in err and CE in err and "signez au plus tôt le 14 décembre 2022" in err
+
+
+def test_point_02_accord_signe_avant_publication(tmp_path: Path) -> None:
+    folder = dossier(tmp_path, ("      publication: 2022-06-24\n", "      publication: 2022-07-04\n"))
+    err = refused("accord", folder / "accord.yaml", tmp_path)
+    assert ("parties[0].deliberation.publication : l'accord est signé le 1er juillet 2022, avant que "
+            "la délibération du 17 juin 2022 soit exécutoire (publiée ou notifiée le 4 juillet 2022)"
+            ) in err
+
+
+def test_point_02_dates_manquantes_sur_un_acte_definitif(tmp_path: Path) -> None:
+    src = convention(tmp_path, 2, ("    transmission: 2022-12-01   # transmise au représentant de "
+                                   "l'État (@CTES)\n    publication: 2022-12-02\n", ""))
+    err = refused("convention-specifique", src, tmp_path)
+    assert ("deliberations.departement.transmission : la convention est signée le 12 décembre 2022 : "
+            "indiquez la date à laquelle la délibération du 28 novembre 2022 a été transmise au "
+            "représentant de l'État et publiée ou notifiée (« transmission » et « publication », "
+            "AAAA-MM-JJ)") in err
+    assert CGCT in err and CE in err
+    # the same draft is accepted: the dates are asked for when the text becomes final
+    src.write_text(src.read_text(encoding="utf-8").replace("statut: definitif", "statut: projet"),
+                   encoding="utf-8")
+    assert run_cli("check", "convention-specifique", src).returncode == 0
+    # the amendment: final and dated, its délibération must say when it became enforceable
+    avenant = tmp_path / "avenant-1.yaml"
+    avenant.write_text(edited(EXAMPLE / "avenant-1.yaml", ("statut: projet", "statut: definitif"),
+                              ("  publication: 2027-05-28\n", "")), encoding="utf-8")
+    err = refused("avenant-renouvellement", avenant, tmp_path)
+    assert ("deliberation.publication : l'avenant est signé le 16 juin 2027 : indiquez la date à "
+            "laquelle la délibération du 24 mai 2027 a été publiée ou notifiée") in err
+
+
+def test_point_02_accord_reprend_le_bloc_actes(tmp_path: Path) -> None:
+    """The accord's délibération may take its dates from the ACTES block (the example's record)."""
+    folder = dossier(tmp_path, ("      transmission: 2022-06-24   # transmise au représentant de "
+                                "l'État (@CTES)\n      publication: 2022-06-24\n", ""))
+    assert run_cli("check", "accord", folder / "accord.yaml").returncode == 0
+    (folder / "accord.yaml").write_text(edited(folder / "accord.yaml",
+                                               ("  publication: 2022-06-24\n", "")), encoding="utf-8")
+    err = refused("accord", folder / "accord.yaml", tmp_path)
+    assert "parties[0].deliberation.publication : l'accord est signé le 1er juillet 2022 : indiquez" in err
+
+
+# --- point 3: a collectivité signs the accord only with its délibération --------------------
+
+def test_point_03_collectivite_sans_deliberation(tmp_path: Path) -> None:
+    src = Path(__file__).resolve().parent / "data" / "accord" / "good-haute-vienne" / "accord.yaml"
+    bad = tmp_path / "accord.yaml"
+    text_ = src.read_text(encoding="utf-8")
+    start = text_.index("    deliberation:\n")
+    end = text_.index("  - cle: armor")
+    bad.write_text(text_[:start] + text_[end:], encoding="utf-8")
+    err = refused("accord", bad, tmp_path)
+    assert ("parties[0].deliberation : le Département (clé « dep87 ») est une collectivité : son "
+            "représentant ne signe que ce que l'assemblée a décidé (CGCT, art. L. 3221-1) ; indiquez "
+            "la délibération qui autorise la signature de l'accord") in err
+
+
+# --- point 14: no effect before signature or authorisation, unless stated and justified ------
+
+def test_point_14_effet_avant_signature_refuse(tmp_path: Path) -> None:
+    src = convention(tmp_path, 2, ("date_debut: 2023-01-02", "date_debut: 2022-12-05"))
+    err = refused("convention-specifique", src, tmp_path)
+    assert ("date_debut : la convention prendrait effet le 5 décembre 2022, avant sa signature "
+            "(12 décembre 2022) et le jour où la délibération n° CP-2022/11/28-2-04 de la Commission "
+            "permanente du 28 novembre 2022 qui l'autorise est devenue exécutoire (2 décembre 2022)"
+            ) not in err  # 5 December is after 2 December: only the signature is later
+    assert ("date_debut : la convention prendrait effet le 5 décembre 2022, avant sa signature "
+            "(12 décembre 2022) : aucun effet ne peut précéder l'autorisation de signer ni la "
+            "signature ; reportez date_debut, ou, si un effet rétroactif est voulu et permis, "
+            "ajoutez un bloc « effet_retroactif »") in err
+
+
+def test_point_14_effet_avant_executoire_refuse(tmp_path: Path) -> None:
+    src = convention(tmp_path, 2, ("date_debut: 2023-01-02", "date_debut: 2022-12-01"))
+    err = refused("convention-specifique", src, tmp_path)
+    assert ("la convention prendrait effet le 1er décembre 2022, avant sa signature (12 décembre "
+            "2022) et le jour où la délibération n° CP-2022/11/28-2-04 de la Commission permanente "
+            "du 28 novembre 2022 qui l'autorise est devenue exécutoire (2 décembre 2022)") in err
+
+
+def test_point_14_effet_retroactif_justifie_et_enonce(tmp_path: Path) -> None:
+    src = convention(tmp_path, 2, ("date_debut: 2023-01-02", "date_debut: 2022-12-01"),
+                     ("\ndeliberations:", "\neffet_retroactif:\n  justification: les ateliers "
+                      "ont commencé le 1er décembre 2022, dans l'attente de la signature.\n"
+                      "deliberations:"))
+    body = text(src)
+    assert ("Par dérogation, la présente convention prend effet à une date antérieure à sa signature "
+            "et à la date à laquelle la délibération n° CP-2022/11/28-2-04 de la Commission "
+            "permanente du 28 novembre 2022 qui l'autorise est devenue exécutoire, pour le motif "
+            "suivant : les ateliers ont commencé le 1er décembre 2022, dans l'attente de la "
+            "signature.") in body.replace("\u00a0", " ")
+    assert "Par dérogation" not in text(EXAMPLE / "convention-2.yaml")
+    # a justification with nothing to justify: a warning, and nothing printed
+    (tmp_path / "convention-2.yaml").write_text(
+        src.read_text(encoding="utf-8").replace("date_debut: 2022-12-01", "date_debut: 2023-01-02"),
+        encoding="utf-8")
+    proc = run_cli("check", "convention-specifique", tmp_path / "convention-2.yaml")
+    assert proc.returncode == 0
+    assert "le bloc « effet_retroactif » est sans objet et n'est pas imprimé" in proc.stdout + proc.stderr
+    assert "Par dérogation" not in text(tmp_path / "convention-2.yaml")
