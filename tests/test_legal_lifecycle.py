@@ -141,3 +141,49 @@ def test_point_14_effet_retroactif_justifie_et_enonce(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "le bloc « effet_retroactif » est sans objet et n'est pas imprimé" in proc.stdout + proc.stderr
     assert "Par dérogation" not in text(tmp_path / "convention-2.yaml")
+
+
+# --- point 11: the letter says who decided and under which delegation the signatory signs ----
+
+SCENARIO = EXAMPLE / "scenarios" / "lettre-resiliation-2023.yaml"
+
+
+def lettre(folder: Path, *edits: tuple[str, str]) -> Path:
+    dossier(folder)
+    path = folder / "lettre.yaml"
+    path.write_text(edited(SCENARIO, ("accord: ../accord.yaml", "accord: accord.yaml"), *edits),
+                    encoding="utf-8")
+    return path
+
+
+def test_point_11_decision_et_arrete_imprimes(tmp_path: Path) -> None:
+    body = text(lettre(tmp_path)).replace("\u00a0", " ")
+    assert ("je vous notifie la décision du Département, prise par délibération n° CP-2023/02/27-1-02 "
+            "de la Commission permanente du 27 février 2023, agissant par délégation du Conseil "
+            "départemental (délibération n° CD-2021/07/01-DEL-02 du 1er juillet 2021), de résilier "
+            "cet accord") in body
+    assert ("Pour le Président et par délégation,\n(arrêté n° 2022-DGS-014 du 1er septembre 2022 "
+            "portant délégation de signature)\nLe Directeur général des services,") in body
+
+
+def test_point_11_decision_obligatoire_pour_une_collectivite(tmp_path: Path) -> None:
+    src = lettre(tmp_path, ("\ndecision:\n", "\nautre_decision:\n"))
+    src.write_text(src.read_text(encoding="utf-8").split("autre_decision:")[0]
+                   + "service:" + src.read_text(encoding="utf-8").split("\nservice:")[1], encoding="utf-8")
+    err = refused("lettre-resiliation", src, tmp_path)
+    assert ("decision : le Département est une collectivité : indiquez la délibération qui a décidé "
+            "la résiliation (organe, article, date, numero), que la lettre cite") in err
+    # a draft may wait for the decision
+    src.write_text(src.read_text(encoding="utf-8").replace("statut: definitif", "statut: projet"),
+                   encoding="utf-8")
+    assert run_cli("check", "lettre-resiliation", src).returncode == 0
+
+
+def test_point_11_arrete_obligatoire_par_delegation(tmp_path: Path) -> None:
+    src = lettre(tmp_path, ("  arrete:\n    numero: 2022-DGS-014\n    date: 2022-09-01\n", ""))
+    err = refused("lettre-resiliation", src, tmp_path)
+    assert ("signataire.arrete : le signataire signe par délégation : indiquez l'arrêté qui la lui "
+            "donne (numero, date), que la lettre cite (CGCT, art. L. 3221-3)") in err
+    src = lettre(tmp_path, ("date: 2022-09-01", "date: 2023-03-10"))
+    err = refused("lettre-resiliation", src, tmp_path)
+    assert "signataire.arrete.date : arrêté de délégation du 10/03/2023, postérieur à l'envoi" in err

@@ -27,7 +27,7 @@ from ..models.lettre import (
     _cap,
     default_address,
 )
-from ..models.parties import Partie, Personne
+from ..models.parties import Nature, Partie, Personne
 from ..rules import dates
 from ..rules.dates import RegleDelai, Unite
 from ..rules.fr import date_jour, date_longue, duree
@@ -112,6 +112,13 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
     if lr.expediteur not in keys:
         yield "expediteur", accord.partie_inconnue(lr.expediteur)
         return
+    expediteur = accord.partie(lr.expediteur)
+    if (lr.decision is None and expediteur.nature is Nature.COLLECTIVITE
+            and lr.statut is Statut.DEFINITIF):
+        yield ("decision",
+               f"{expediteur.nom_texte} est une collectivité : indiquez la délibération qui a décidé "
+               "la résiliation (organe, article, date, numero), que la lettre cite ; son représentant "
+               "n'exécute que ce que l'assemblée a décidé (CGCT, art. L. 3221-1)")
     if lr.destinataire is None and len(keys) > 2:
         others = ", ".join(k for k in keys if k != lr.expediteur)
         yield "destinataire", f"obligatoire : l'accord a {len(keys)} parties, indiquez laquelle reçoit la lettre ({others})"
@@ -295,6 +302,15 @@ def mention_delegation(lr: LettreResiliation, doc: Document) -> str | None:
     return f"Pour {_article(titre, rep.civilite == 'Madame')} et par délégation"
 
 
+def mention_arrete(lr: LettreResiliation, doc: Document) -> str | None:
+    """« (arrêté n° 2022-DGS-014 du 1er septembre 2022 portant délégation de signature) »."""
+    sig = signataire_effectif(lr, doc)
+    if not sig.delegation or sig.arrete is None:
+        return None
+    return (f"(arrêté n°\u00a0{sig.arrete.numero} du {date_longue(sig.arrete.date)} portant "
+            "délégation de signature)")
+
+
 def appel(lr: LettreResiliation, doc: Document) -> str:
     """The salutation without its comma: "Madame", "Madame la Directrice"."""
     if lr.formule_appel:
@@ -334,6 +350,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "numero_lrar": lr.numero_lrar,
         "motif": lr.motif,
         "faits": blocs(lr.faits),
+        "decision": lr.decision.vue() if lr.decision else None,
         "service": lr.service,
         "contact": lr.contact.model_dump(mode="python"),
         "references": lr.references.model_dump(mode="python") if lr.references else None,
@@ -343,6 +360,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "signataire": sig.vue() | {
             "delegation": sig.delegation,
             "mention_delegation": mention_delegation(lr, doc),
+            "arrete": mention_arrete(lr, doc),
             "fonction": _cap(_article(sig.qualite, sig.civilite == "Madame")),
         },
         "preavis": accord.clauses.preavis_resiliation.model_dump(mode="python"),

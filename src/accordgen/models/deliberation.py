@@ -54,8 +54,15 @@ class DelegationOrgane(Modele):
     def de_organe(self) -> str:
         return _de_organe(self.organe, self.article)
 
+    @property
+    def texte(self) -> str:
+        """« agissant par délégation du Conseil départemental (délibération n° … du …) »."""
+        numero = f"n°\u00a0{self.numero} " if self.numero else ""
+        return (f"agissant par délégation {self.de_organe} (délibération {numero}du "
+                f"{date_longue(self.date)})")
+
     def vue(self) -> dict[str, object]:
-        return self.model_dump(mode="python") | {"de_organe": self.de_organe}
+        return self.model_dump(mode="python") | {"de_organe": self.de_organe, "texte": self.texte}
 
 
 class Deliberation(Modele):
@@ -122,12 +129,22 @@ class Deliberation(Modele):
     @property
     def reference(self) -> str:
         """« n° CP-2022-11-28-2-04 de la Commission permanente du 28 novembre 2022 »."""
-        numero = f"n° {self.numero} " if self.numero else ""
+        numero = f"n°\u00a0{self.numero} " if self.numero else ""
         return f"{numero}{self.de_organe} du {date_longue(self.date)}"
+
+    @property
+    def texte(self) -> str:
+        """« délibération n° … de la Commission permanente du …, agissant par délégation du
+        Conseil départemental (délibération n° … du …) »."""
+        out = f"délibération {self.reference}"
+        if self.delegation is not None:
+            out += f", {self.delegation.texte}"
+        return out
 
     def vue(self) -> dict[str, object]:
         return self.model_dump(mode="python") | {
             "de_organe": self.de_organe,
+            "texte": self.texte,
             "executoire": self.executoire,
             "delegation": self.delegation.vue() if self.delegation else None,
         }
