@@ -142,9 +142,12 @@ def test_visas_cite_the_accord_its_articles_and_the_authorisations(texts: dict[i
         "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département de Seine-et-Marne "
         "et la société ORANGE, notamment ses articles 1er et 2 ;",
         "Vu la délibération du Conseil départemental en date du 17 juin 2022 autorisant la signature "
-        "de l'accord de coopération ;",
+        "de l'accord de coopération (accusé de réception en préfecture "
+        "n° 077-227700010-20220617-lmc100000023831-DE) ;",
         "Vu la délibération n° CP-2022/11/28-2-04 de la Commission permanente en date du "
-        "28 novembre 2022 approuvant la présente convention et autorisant sa signature ;",
+        "28 novembre 2022, agissant par délégation du Conseil départemental (délibération "
+        "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), approuvant la présente convention et "
+        "autorisant sa signature ;",
     ]:
         assert visa in text, visa
     assert ("représenté par Monsieur Jean-François PARIGI, Président du Conseil départemental, habilité à "
@@ -250,12 +253,14 @@ def test_joint_controllers(tmp_path: Path) -> None:
 
 # --- signing -------------------------------------------------------------------------------
 
+DELIBERATIONS_4 = "deliberations:" + (EXAMPLE / "convention-4.yaml").read_text(
+    encoding="utf-8").split("\ndeliberations:")[1].split("\n\n")[0] + "\n"
+"""The example convention n° 4's whole « deliberations » block."""
+
+
 def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp_path: Path) -> None:
     src = variant(tmp_path, 4, ("date_signature: 2022-11-21\n", ""),
-                  ("deliberations:\n  departement:\n    organe: Commission permanente\n    article: la\n"
-                   "    date: 2022-11-07\n"
-                   "    transmission: 2022-11-10   # transmise au représentant de l'État (@CTES)\n"
-                   "    publication: 2022-11-14\n", ""))
+                  (DELIBERATIONS_4, ""))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
     assert "Fait à Melun, le ……………………, en deux (2) exemplaires originaux." in text
@@ -265,10 +270,7 @@ def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp
 
 
 def test_signed_by_collectivite_needs_its_deliberation(tmp_path: Path) -> None:
-    src = variant(tmp_path, 4, ("deliberations:\n  departement:\n    organe: Commission permanente\n"
-                                "    article: la\n    date: 2022-11-07\n"
-                   "    transmission: 2022-11-10   # transmise au représentant de l'État (@CTES)\n"
-                   "    publication: 2022-11-14\n", ""))
+    src = variant(tmp_path, 4, (DELIBERATIONS_4, ""))
     with pytest.raises(accordgen.ValidationError) as err:
         accordgen.load(src)
     assert err.value.problems[0][0] == "deliberations"

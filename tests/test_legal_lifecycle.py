@@ -187,3 +187,37 @@ def test_point_11_arrete_obligatoire_par_delegation(tmp_path: Path) -> None:
     src = lettre(tmp_path, ("date: 2022-09-01", "date: 2023-03-10"))
     err = refused("lettre-resiliation", src, tmp_path)
     assert "signataire.arrete.date : arrêté de délégation du 10/03/2023, postérieur à l'envoi" in err
+
+
+# --- point 19: mentions a collectivité's acts carry ------------------------------------------
+
+HAUTE_VIENNE = Path(__file__).resolve().parent / "data" / "accord" / "good-haute-vienne" / "accord.yaml"
+
+
+def test_point_19_numero_et_delegation_dans_la_comparution(tmp_path: Path) -> None:
+    src = tmp_path / "accord.yaml"
+    src.write_text(edited(HAUTE_VIENNE, ("      publication: 2024-03-20\n",
+                                         "      publication: 2024-03-20\n      delegation: {date: 2021-07-01, "
+                                         "numero: CD-2021-07-01-04}\n")), encoding="utf-8")
+    body = text(src).replace("\u00a0", " ")
+    assert ("habilitée aux présentes par délibération n° CP-2024-118 de la Commission permanente en "
+            "date du 15 mars 2024, agissant par délégation du Conseil départemental (délibération "
+            "n° CD-2021-07-01-04 du 1er juillet 2021),") in body
+    # without it: a warning, shown by check
+    proc = run_cli("check", "accord", HAUTE_VIENNE)
+    assert proc.returncode == 0
+    assert ("Attention : parties[0].deliberation.delegation : la Commission permanente décide par "
+            "délégation du Conseil départemental (CGCT, art. L. 3211-2)") in proc.stdout + proc.stderr
+
+
+def test_point_19_visas_des_conventions(tmp_path: Path) -> None:
+    body = text(EXAMPLE / "convention-4.yaml").replace("\u00a0", " ")
+    assert ("Vu la délibération du Conseil départemental en date du 17 juin 2022 autorisant la "
+            "signature de l'accord de coopération (accusé de réception en préfecture "
+            "n° 077-227700010-20220617-lmc100000023831-DE) ;") in body
+    assert ("Vu la délibération n° CP-2022/11/07-3-09 de la Commission permanente en date du "
+            "7 novembre 2022, agissant par délégation du Conseil départemental (délibération "
+            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), approuvant la présente convention") in body
+    proc = run_cli("check", "accord", EXAMPLE / "accord.yaml")
+    assert ("Attention : parties[0].deliberation.numero : délibération du 17 juin 2022 sans numéro"
+            in proc.stdout.replace("\u00a0", " "))

@@ -234,7 +234,9 @@ def test_point_10_pas_de_proposition_sans_convention_au_dela(tmp_path: Path) -> 
     """Only conventions ending before the accord: nothing to propose, each ends at its term."""
     folder = dossier(tmp_path, lettre=letter_yaml(
         ("sort_conventions: resiliees", "sort_conventions: menees_a_terme"),
-        ("date_envoi: 2023-03-03", "date_envoi: 2023-02-20")))
+        ("date_envoi: 2023-03-03", "date_envoi: 2023-02-20"), ("  date: 2023-02-27", "  date: 2023-02-13"),
+        ("transmission: 2023-03-01", "transmission: 2023-02-15"),
+        ("publication: 2023-03-01", "publication: 2023-02-15")))
     shutil.copy(EXAMPLE / "convention-5.yaml", folder / "convention-5.yaml")
     lettre = text(folder / "lettre.yaml")
     assert "Je vous propose" not in lettre

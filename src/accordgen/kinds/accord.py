@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..models.accord import Accord
 from ..models.base import blocs
+from ..models.deliberation import deliberation_warnings
 from ..rules.fr import date_longue, duree
 from ..rules.identifiers import NATURES_ACTES
-from .base import Category, DocumentKind, KeyDate, Span
+from .base import Category, DocumentKind, KeyDate, Problem, Span
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -18,7 +20,10 @@ if TYPE_CHECKING:
 
 def accord_view(accord: Accord) -> dict[str, Any]:
     """The accord as every template sees it (``accord.*`` in derived documents)."""
-    parties = [p.vue() for p in accord.parties]
+    parties = []
+    for p in accord.parties:
+        autorisation = accord.autorisation(p)  # completed by the ACTES block
+        parties.append(p.vue() | {"deliberation": autorisation.vue() if autorisation else None})
     by_key = {p["cle"]: p for p in parties}
     order = accord.signature.signataires or [p.cle for p in accord.parties]
     periode = accord.periode
@@ -79,6 +84,12 @@ class AccordKind(DocumentKind):
     notebook = "accord.ipynb"
     output = "accord"
     derived = False
+
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        accord: Accord = doc.params
+        for i, p in enumerate(accord.parties):
+            if p.deliberation is not None:
+                yield from deliberation_warnings(f"parties[{i}].deliberation", p.deliberation)
 
     def context(self, doc: Document) -> dict[str, Any]:
         accord: Accord = doc.params

@@ -248,7 +248,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "noms_parties": vue["noms_parties"],
         "signataires": [by_key[k] for k in order],
         "deliberations_accord": [
-            {"partie": by_key[p.cle], "deliberation": p.deliberation.vue()}
+            {"partie": by_key[p.cle], "deliberation": accord.autorisation(p).vue()}  # type: ignore[union-attr]
             for p in accord.parties if p.deliberation
         ],
         "habilitations": [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..models.convention import ConventionSpecifique
+from ..models.deliberation import deliberation_warnings
 from ..rules.fr import liste
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ def retroactivite_vue(cs: ConventionSpecifique) -> dict[str, Any] | None:
 
 
 def convention_warnings(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
+    for cle, delib in cs.deliberations.items():
+        yield from deliberation_warnings(f"deliberations.{cle}", delib)
     if cs.effet_retroactif is not None and not cs.retroactivite():
         yield ("effet_retroactif",
                "la convention ne prend pas effet avant sa signature ni avant que sa délibération "

@@ -197,3 +197,16 @@ def signature_problems(path: str, delib: Deliberation, signe: dt.date | None, de
                    f"{date_longue(delib.date)} soit exécutoire ({_LIBELLES[champ]} le "
                    f"{date_longue(jour)}) : {RAPPEL_EXECUTOIRE} ; signez au plus tôt le "
                    f"{date_longue(delib.executoire or jour)}")
+
+
+def deliberation_warnings(path: str, delib: Deliberation) -> Iterator[tuple[str, str]]:
+    """What a collectivité's act usually carries and this délibération lacks (not blocking)."""
+    if delib.numero is None:
+        yield (f"{path}.numero",
+               f"délibération du {date_longue(delib.date)} sans numéro : le document la cite par sa "
+               "seule date ; indiquez son numéro s'il en a un")
+    if "commission permanente" in delib.organe.lower() and delib.delegation is None:
+        yield (f"{path}.delegation",
+               "la Commission permanente décide par délégation du Conseil départemental (CGCT, art. "
+               "L. 3211-2) : indiquez la délibération de délégation (delegation : organe, date, "
+               "numero), que le document cite")
