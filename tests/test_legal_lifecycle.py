@@ -221,3 +221,49 @@ def test_point_19_visas_des_conventions(tmp_path: Path) -> None:
     proc = run_cli("check", "accord", EXAMPLE / "accord.yaml")
     assert ("Attention : parties[0].deliberation.numero : délibération du 17 juin 2022 sans numéro"
             in proc.stdout.replace("\u00a0", " "))
+
+
+# --- point 20: a letter postmarked on a Sunday or a public holiday is likely a typo ----------
+
+def test_point_20_envoi_un_dimanche_ou_un_jour_ferie(tmp_path: Path) -> None:
+    for jour, attendu in (("2023-03-05", "le dimanche 5 mars 2023 est un dimanche"),
+                          ("2023-05-08", "le lundi 8 mai 2023 est un jour férié (Fête de la Victoire)")):
+        src = lettre(tmp_path, ("date_envoi: 2023-03-03", f"date_envoi: {jour}"))
+        proc = run_cli("check", "lettre-resiliation", src)
+        assert proc.returncode == 0, proc.stderr
+        out = proc.stdout.replace("\u00a0", " ")
+        assert f"Attention : date_envoi : {attendu} : les bureaux de poste sont fermés" in out
+    proc = run_cli("check", "lettre-resiliation", lettre(tmp_path))  # a Friday
+    assert "bureaux de poste" not in proc.stdout
+
+
+# --- point 17: with more than two parties, one letter per other party -------------------------
+
+TROIS = Path(__file__).resolve().parent / "data" / "accord" / "good-trois-parties"
+
+
+def test_point_17_une_lettre_par_autre_partie(tmp_path: Path) -> None:
+    for name in ("accord.yaml", "convention-1.yaml", "lettre.yaml"):
+        (tmp_path / name).write_text((TROIS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run_cli("check", "lettre-resiliation", tmp_path / "lettre.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert ("Attention : destinataire : la résiliation doit être notifiée à chacune des autres "
+            "parties : aucune lettre du dossier n'est adressée à l'Agence (clé « agence ») ; "
+            "créez-en une, du même expéditeur et de la même date d'envoi") in proc.stdout
+    # the second letter of the same termination: accepted, and nothing is missing any more
+    (tmp_path / "lettre-agence.yaml").write_text(edited(
+        TROIS / "lettre.yaml", ("destinataire: armor", "destinataire: agence"),
+        ("numero_lrar: 1A 123 456 7890 1", "numero_lrar: RR123456785FR"))
+        + "destinataire_adresse: [Agence régionale du numérique, Monsieur Paul MARTIN, Directeur, "
+        "8 rue Jean-Baptiste Dupuy, 87000 LIMOGES]\n", encoding="utf-8")
+    for name in ("lettre.yaml", "lettre-agence.yaml"):
+        proc = run_cli("check", "lettre-resiliation", tmp_path / name)
+        assert proc.returncode == 0, proc.stderr
+        assert "doit être notifiée à chacune des autres parties" not in proc.stdout
+    # a letter of another day is another termination: refused
+    (tmp_path / "lettre-agence.yaml").write_text(edited(
+        tmp_path / "lettre-agence.yaml", ("date_envoi: 2025-01-07", "date_envoi: 2025-01-08")),
+        encoding="utf-8")
+    proc = run_cli("check", "lettre-resiliation", tmp_path / "lettre-agence.yaml")
+    assert proc.returncode == 2
+    assert "l'accord est déjà résilié par une autre lettre du dossier : lettre.yaml" in proc.stderr

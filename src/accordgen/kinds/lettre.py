@@ -34,6 +34,7 @@ from ..rules.fr import date_jour, date_longue, duree
 from ..rules.identifiers import check_postal_address
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .lettre_checks import lettre_warnings, meme_resiliation
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -54,6 +55,7 @@ class LettreKind(DocumentKind):
         return _dossier_problems(doc.params, doc)
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
+        yield from lettre_warnings(doc.params, doc)
         absentes = non_signees(doc.params, doc)
         if absentes:
             yield ("sort_conventions", "conventions du dossier non signées à la date d'envoi, que la "
@@ -130,12 +132,16 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
         yield from _default_address_problems(lr, doc)
 
     for e in doc.dossier.members(KIND):
-        if e.path != doc.path:
+        if e.path != doc.path and not (isinstance(e.params, LettreResiliation)
+                                       and meme_resiliation(lr, e.params)):
             envoi = e.raw.get("date_envoi") if e.raw else None
             yield ("type", f"l'accord est déjà résilié par une autre lettre du dossier : {e.path.name}"
                            + (f" (envoi du {envoi})" if envoi else "")
                            + " ; un accord ne peut être résilié qu'une fois : supprimez ou déplacez "
-                           "l'une des deux lettres")
+                           "l'une des deux lettres"
+                           + (" (les lettres d'une même résiliation, une par autre partie, ont le "
+                              "même expéditeur, la même date d'envoi et chacune son destinataire)"
+                              if len(keys) > 2 else ""))
 
     signature = accord.signature.date
     if signature is None:
