@@ -267,3 +267,76 @@ def test_point_17_une_lettre_par_autre_partie(tmp_path: Path) -> None:
     proc = run_cli("check", "lettre-resiliation", tmp_path / "lettre-agence.yaml")
     assert proc.returncode == 2
     assert "l'accord est déjà résilié par une autre lettre du dossier : lettre.yaml" in proc.stderr
+
+
+# --- point 16: « no personal data » is the parties' declaration; a warning suggests the article
+
+def test_point_16_declaration_et_suggestion(tmp_path: Path) -> None:
+    body = text(EXAMPLE / "convention-6.yaml").replace("\u00a0", " ")
+    assert ("Les Parties déclarent que la présente convention ne donne lieu à aucun traitement de "
+            "données à caractère personnel.") in body
+    assert "n'implique aucun échange de données" not in body
+    # the example conventions whose actions involve personal data have their GDPR article
+    for n in (2, 3, 4, 5):
+        assert "PROTECTION DES DONNÉES À CARACTÈRE PERSONNEL" in text(EXAMPLE / f"convention-{n}.yaml"), n
+    # without the block, the broadcast of minors is flagged (not refused)
+    src = convention(tmp_path, 5)
+    start = src.read_text(encoding="utf-8").index("# La finale est retransmise")
+    end = src.read_text(encoding="utf-8").index("\ndeliberations:")
+    raw = src.read_text(encoding="utf-8")
+    src.write_text(raw[:start] + raw[end + 1:], encoding="utf-8")
+    proc = run_cli("check", "convention-specifique", src)
+    assert proc.returncode == 0, proc.stderr
+    assert ("Attention : donnees_personnelles : les actions mentionnent « retransmise », « en direct », "
+            "« retransmission », « collégiens », « vidéo » : si elles conduisent à traiter des données "
+            "à caractère personnel") in proc.stdout
+    proc = run_cli("check", "convention-specifique", EXAMPLE / "convention-6.yaml")
+    assert "donnees_personnelles" not in proc.stdout  # « pistes d'application » is not an app
+
+
+# --- point 13: the GDPR article: art. 28, art. 26, EEA, the DPO -------------------------------
+
+def test_point_13_article_28_sous_traitant() -> None:
+    body = text(EXAMPLE / "convention-4.yaml").replace("\u00a0", " ").replace("\u202f", " ")
+    for clause in (
+        "il est effectué pendant la durée de la présente convention, porte sur les catégories de "
+        "données et de personnes concernées décrites ci-dessus et consiste en l'hébergement de "
+        "l'application",
+        "l'informe immédiatement si, selon lui, une instruction constitue une violation du RGPD",
+        "s'engagent à en respecter la confidentialité",
+        "prend toutes les mesures de sécurité requises en vertu de l'article 32 du RGPD",
+        "lui impose par contrat les mêmes obligations en matière de protection des données",
+        "articles 32 à 36 du RGPD (sécurité du traitement, notification et communication des "
+        "violations de données, analyse d'impact relative à la protection des données et "
+        "consultation préalable de la CNIL)",
+        "supprime toutes les données ou les renvoie au responsable du traitement, au choix de "
+        "celui-ci, détruit les copies existantes",
+        "pour permettre la réalisation d'audits, y compris des inspections",
+        "hors de l'Espace économique européen",
+        "Le délégué à la protection des données du Département peut être joint : dpo@departement77.fr",
+    ):
+        assert clause in body, clause
+    assert "Union européenne sans" not in body
+
+
+def test_point_13_article_26_responsables_conjoints() -> None:
+    body = text(EXAMPLE / "convention-5.yaml").replace("\u00a0", " ").replace("\u202f", " ")
+    assert ("Les responsables conjoints répartissent ainsi leurs obligations, sans les dupliquer : le "
+            "Département délivre aux personnes concernées l'information prévue aux articles 13 et 14 "
+            "du RGPD, reçoit et traite leurs demandes d'exercice des droits, notifie à la CNIL les "
+            "violations de données à caractère personnel") in body
+    assert "l'autre responsable lui transmet sans délai toute demande ou toute violation" in body
+    assert ("Les grandes lignes du présent article sont mises à la disposition des personnes "
+            "concernées (article 26, paragraphe 2, du RGPD)") in body
+    assert "Le responsable du traitement informe les personnes concernées" not in body
+
+
+def test_point_13_dpd_obligatoire(tmp_path: Path) -> None:
+    src = convention(tmp_path, 4, ("  delegue_protection_donnees: >-\n", "  autre: >-\n"))
+    raw = src.read_text(encoding="utf-8")
+    start = raw.index("  autre: >-\n")
+    src.write_text(raw[:start] + raw[raw.index("\ndeliberations:", start) + 1:], encoding="utf-8")
+    err = refused("convention-specifique", src, tmp_path)
+    assert ("donnees_personnelles.delegue_protection_donnees : le Département est responsable du "
+            "traitement et, autorité publique, a désigné un délégué à la protection des données "
+            "(article 37 du RGPD)") in err

@@ -142,6 +142,14 @@ def _partie_problems(cs: ConventionSpecifique, accord: Accord) -> Iterator[tuple
             yield from inconnue(f"donnees_personnelles.sous_traitants[{j}]", cle)
         if dp.point_de_contact:
             yield from inconnue("donnees_personnelles.point_de_contact", dp.point_de_contact)
+        publiques = [c for c in dp.responsables if c in keys
+                     and accord.partie(c).nature is Nature.COLLECTIVITE]
+        if publiques and dp.delegue_protection_donnees is None:
+            yield ("donnees_personnelles.delegue_protection_donnees",
+                   f"{accord.partie(publiques[0]).nom_texte} est responsable du traitement et, "
+                   "autorité publique, a désigné un délégué à la protection des données (article 37 "
+                   "du RGPD) : indiquez ses coordonnées, que la convention communique aux personnes "
+                   "concernées")
         if dp.base_legale is BaseLegale.INTERETS_LEGITIMES:
             publics = [c for c in dp.responsables if c in keys
                        and accord.partie(c).nature is Nature.COLLECTIVITE]
@@ -287,6 +295,8 @@ def _donnees_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, 
         "sous_traitants": [by_key[c] for c in dp.sous_traitants],
         "conjoints": len(dp.responsables) > 1,
         "point_de_contact": by_key[contact],
+        "dpd_partie": next((by_key[c] for c in dp.responsables if by_key[c]["nature"] == "collectivite"),
+                           by_key[dp.responsables[0]]),
         "base_legale_texte": BASES_LEGALES[dp.base_legale],
     }
 

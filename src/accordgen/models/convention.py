@@ -187,6 +187,18 @@ class DonneesPersonnelles(Modele):
     duree_conservation: Conservation = Field(
         description="Durée de conservation : valeur, unite et point_de_depart."
     )
+    operations: Texte = Field(
+        default="les opérations nécessaires à cette finalité",
+        description="Nature du traitement : les opérations effectuées (« la collecte, "
+        "l'enregistrement, la consultation et l'effacement des données »), reprises dans les "
+        "obligations du sous-traitant (article 28 du RGPD).",
+    )
+    delegue_protection_donnees: Texte | None = Field(
+        default=None,
+        description="Coordonnées du délégué à la protection des données de la collectivité "
+        "responsable du traitement (« dpo@departement77.fr, Hôtel du Département, CS 50377, 77010 "
+        "Melun cedex ») : obligatoire quand une collectivité est responsable (article 37 du RGPD).",
+    )
 
 
 class ContrepartieFinanciere(Modele):
