@@ -340,3 +340,12 @@ def test_point_13_dpd_obligatoire(tmp_path: Path) -> None:
     assert ("donnees_personnelles.delegue_protection_donnees : le Département est responsable du "
             "traitement et, autorité publique, a désigné un délégué à la protection des données "
             "(article 37 du RGPD)") in err
+
+
+def test_point_02_bloc_actes_complete_par_la_deliberation(tmp_path: Path) -> None:
+    """The ACTES block need not repeat the délibération's dates: the document prints them."""
+    folder = dossier(tmp_path, ("  envoi_prefecture: 2022-06-24\n", ""), ("  publication: 2022-06-24\n", ""))
+    lines = text(folder / "accord.yaml").splitlines()
+    assert lines[1].startswith("Délibération du Conseil départemental du 17 juin 2022, transmise au "
+                               "représentant de l'État le 24 juin 2022")
+    assert "Publication RAAD : 24/06/2022" in lines[2:4]

@@ -30,7 +30,12 @@ def accord_view(accord: Accord) -> dict[str, Any]:
     actes = None
     if accord.actes:
         acte = accord.actes.parsed
+        auteur = accord.auteur_actes()
+        delib = auteur.deliberation if auteur else None
         actes = accord.actes.model_dump(mode="python") | {
+            # the délibération's own dates when the ACTES block does not repeat them
+            "envoi_prefecture": accord.actes.envoi_prefecture or (delib.transmission if delib else None),
+            "publication": accord.actes.publication or (delib.publication if delib else None),
             "date_acte": acte.date_acte,
             "nature": acte.nature,
             "nature_libelle": NATURES_ACTES[acte.nature],

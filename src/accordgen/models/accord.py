@@ -182,12 +182,12 @@ class Accord(Redaction):
         yield from signature_problems(f"parties[{i}].deliberation", delib, self.signature.date,
                                       self.statut is Statut.DEFINITIF, "l'accord est signé")
         donne = partie.deliberation.accuse_reception if partie.deliberation else None
-        if donne and self.actes and self._auteur_actes() is partie and donne != self.actes.identifiant:
+        if donne and self.actes and self.auteur_actes() is partie and donne != self.actes.identifiant:
             yield (f"parties[{i}].deliberation.accuse_reception",
                    f"« {donne} » diffère de l'identifiant du bloc actes ({self.actes.identifiant}) : "
                    "c'est le même accusé de réception, indiquez-le une seule fois")
 
-    def _auteur_actes(self) -> Partie | None:
+    def auteur_actes(self) -> Partie | None:
         """The party whose délibération the ACTES block acknowledges."""
         if not self.actes:
             return None
@@ -199,7 +199,7 @@ class Accord(Redaction):
         """The party's délibération, completed by the accord's ACTES block when it is this
         délibération's acknowledgement (transmission, publication, acknowledgement number)."""
         delib = partie.deliberation
-        if delib is None or self.actes is None or self._auteur_actes() is not partie:
+        if delib is None or self.actes is None or self.auteur_actes() is not partie:
             return delib
         envois = [d for d in (self.actes.envoi_prefecture, self.actes.reception_prefet) if d]
         update: dict[str, object] = {}
@@ -227,7 +227,7 @@ class Accord(Redaction):
         if not self.actes:
             return
         acte = self.actes.parsed
-        auteur = self._auteur_actes()
+        auteur = self.auteur_actes()
         if auteur is None or auteur.deliberation is None:
             yield ("actes.identifiant",
                    "l'accusé de réception ACTES suppose une délibération : indiquez-la dans le champ "
