@@ -86,7 +86,9 @@ class Partie(Modele):
     )
     representant: Personne = Field(description="Représentant qui signe l'accord pour la partie.")
     deliberation: Deliberation | None = Field(
-        default=None, description="Délibération qui habilite le représentant (collectivités)."
+        default=None,
+        description="Délibération qui habilite le représentant : obligatoire pour une collectivité "
+        "dès que l'accord est daté (organe, article, date, numero, transmission, publication).",
     )
     pour: Texte | None = Field(
         default=None,
