@@ -79,6 +79,8 @@ deliberation:
   organe: Conseil départemental
   date: 2032-03-26
   numero: CD-2032/03/26-12
+  transmission: 2032-03-30
+  publication: 2032-03-31
 duree: {valeur: 3, unite: ans}
 signature:
   lieu: Melun
@@ -126,7 +128,9 @@ def test_example_visas_cite_the_accord_its_actes_and_the_authorisation(example_d
             "n° 077-227700010-20220617-lmc100000023831-DE) ;") in text
     assert "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département et Orange ;" in text
     assert ("Vu la délibération n° CP-2027/05/24-3-07 de la Commission permanente en date du "
-            "24 mai 2027 autorisant la signature du présent avenant ;") in text
+            "24 mai 2027, agissant par délégation du Conseil départemental (délibération "
+            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), autorisant la signature du présent "
+            "avenant ;") in text
 
 
 def test_example_is_signed_on_a_working_day_before_expiry() -> None:
@@ -335,7 +339,9 @@ MORE_BAD = [
                  "deliberations", "indiquez « deliberation » ou « deliberations », pas les deux", id="both-deliberations"),
     pytest.param(("  - action: remplacer\n", "  - action: clore\n"),
                  "modifications[0].contexte", "un axe clos n'a pas de nouveau contenu", id="closed-with-content"),
-    pytest.param([("date: 2027-06-16", "date: 2022-06-30"), ("date: 2027-05-24", "date: 2022-06-20")],
+    pytest.param([("date: 2027-06-16", "date: 2022-06-30"), ("date: 2027-05-24", "date: 2022-06-20"),
+                  ("transmission: 2027-05-27", "transmission: 2022-06-22"),
+                  ("publication: 2027-05-28", "publication: 2022-06-22")],
                  "signature.date", "avant la signature de l'accord", id="before-the-accord"),
     pytest.param(("date: 2027-05-24", "date: 2022-06-20"),
                  "deliberation.date", "antérieure à la signature de l'accord", id="deliberation-before-accord"),

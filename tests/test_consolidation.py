@@ -23,6 +23,8 @@ deliberation:
   organe: Conseil départemental
   date: 2032-03-26
   numero: CD-2032/03/26-12
+  transmission: 2032-03-30
+  publication: 2032-03-31
 duree: {valeur: 3, unite: ans}
 representants:
   departement:

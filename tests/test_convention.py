@@ -142,9 +142,12 @@ def test_visas_cite_the_accord_its_articles_and_the_authorisations(texts: dict[i
         "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département de Seine-et-Marne "
         "et la société ORANGE, notamment ses articles 1er et 2 ;",
         "Vu la délibération du Conseil départemental en date du 17 juin 2022 autorisant la signature "
-        "de l'accord de coopération ;",
+        "de l'accord de coopération (accusé de réception en préfecture "
+        "n° 077-227700010-20220617-lmc100000023831-DE) ;",
         "Vu la délibération n° CP-2022/11/28-2-04 de la Commission permanente en date du "
-        "28 novembre 2022 approuvant la présente convention et autorisant sa signature ;",
+        "28 novembre 2022, agissant par délégation du Conseil départemental (délibération "
+        "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), approuvant la présente convention et "
+        "autorisant sa signature ;",
     ]:
         assert visa in text, visa
     assert ("représenté par Monsieur Jean-François PARIGI, Président du Conseil départemental, habilité à "
@@ -216,21 +219,22 @@ def test_gdpr_article_only_when_personal_data_is_declared(texts: dict[int, str])
         "Finalité : l'inscription des bénéficiaires du RSA aux ateliers et aux visites",
         "Base légale : l'exécution d'une mission d'intérêt public",
         "Durée de conservation : trois (3) mois à compter de la fin de la session concernée",
-        "Le sous-traitant ne recrute pas d'autre sous-traitant",
+        "ne recrute un autre sous-traitant qu'avec l'autorisation écrite préalable",
     ]:
         assert expected in with_data, expected
-    assert "n'implique aucun échange de données à caractère personnel" not in with_data
-    for n in (1, 3, 4, 5, 6):
+    assert "ne donne lieu à aucun traitement de données à caractère personnel" not in with_data
+    for n in (1, 6):  # conventions 3, 4 and 5 process personal data too (issue 16, point 16)
         text = texts[n]
         assert "PROTECTION DES DONNÉES" not in text
         assert "RGPD" not in text and "2016/679" not in text and "sous-traitant" not in text
-        assert "n'implique aucun échange de données à caractère personnel entre les Parties" in text
+        assert ("Les Parties déclarent que la présente convention ne donne lieu à aucun traitement de "
+                "données à caractère personnel.") in text
 
 
 @pytest.mark.parametrize("n", NUMEROS)
 def test_articles_are_numbered_without_a_gap(texts: dict[int, str], n: int) -> None:
     numbers = headings(texts[n])
-    expected = 14 if n == 2 else 13
+    expected = 14 if n in (2, 3, 4, 5) else 13  # with the personal-data article
     assert numbers == list(range(1, expected + 1))
     # cross-references follow the numbering
     pilotage = n_art(texts[n], "PILOTAGE ET SUIVI")
@@ -250,10 +254,14 @@ def test_joint_controllers(tmp_path: Path) -> None:
 
 # --- signing -------------------------------------------------------------------------------
 
+DELIBERATIONS_4 = "deliberations:" + (EXAMPLE / "convention-4.yaml").read_text(
+    encoding="utf-8").split("\ndeliberations:")[1].split("\n\n")[0] + "\n"
+"""The example convention n° 4's whole « deliberations » block."""
+
+
 def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp_path: Path) -> None:
     src = variant(tmp_path, 4, ("date_signature: 2022-11-21\n", ""),
-                  ("deliberations:\n  departement:\n    organe: Commission permanente\n    article: la\n"
-                   "    date: 2022-11-07\n", ""))
+                  (DELIBERATIONS_4, ""))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
     assert "Fait à Melun, le ……………………, en deux (2) exemplaires originaux." in text
@@ -263,8 +271,7 @@ def test_blank_signature_date_leaves_the_place_and_needs_no_deliberation_yet(tmp
 
 
 def test_signed_by_collectivite_needs_its_deliberation(tmp_path: Path) -> None:
-    src = variant(tmp_path, 4, ("deliberations:\n  departement:\n    organe: Commission permanente\n"
-                                "    article: la\n    date: 2022-11-07\n", ""))
+    src = variant(tmp_path, 4, (DELIBERATIONS_4, ""))
     with pytest.raises(accordgen.ValidationError) as err:
         accordgen.load(src)
     assert err.value.problems[0][0] == "deliberations"
@@ -306,7 +313,9 @@ def test_renewal_signed_before_the_convention_extends_its_limit(tmp_path: Path) 
     src = variant(tmp_path, 5, ("date_signature: 2022-09-19", "date_signature: 2027-09-06"),
                   ("date_debut: 2022-10-01", "date_debut: 2027-09-15"),
                   ("date_fin: 2023-02-28", "date_fin: 2028-06-30"),
-                  ("    date: 2022-09-12", "    date: 2027-08-30"))
+                  ("    date: 2022-09-12", "    date: 2027-08-30"),
+                  ("transmission: 2022-09-14", "transmission: 2027-09-01"),
+                  ("publication: 2022-09-15", "publication: 2027-09-02"))
     doc = accordgen.load(src)
     text = document_text(accordgen.render(doc, tmp_path / "c.docx"))
     assert "au-delà du terme prévu de l'accord de coopération qu'elle met en œuvre, soit le 30 juin 2032." in text
@@ -333,7 +342,8 @@ def test_axis_closed_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
         "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
-        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
+        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24, "
+        "transmission: 2027-05-27, publication: 2027-05-28}\n"
         "modifications:\n  - action: clore\n    axe: 6\n"
         "signature: {lieu: Melun, date: 2027-06-16}\n", encoding="utf-8")
     shutil.copy(example_path(6), tmp_path / "convention-6.yaml")
@@ -341,7 +351,9 @@ def test_axis_closed_by_a_renewal(tmp_path: Path) -> None:
     late = variant(tmp_path, 6, ("date_signature: 2023-02-06", "date_signature: 2027-09-06"),
                    ("date_debut: 2023-02-15", "date_debut: 2027-09-15"),
                    ("date_fin: 2024-02-14", "date_fin: 2028-02-14"),
-                   ("    date: 2023-01-23", "    date: 2027-08-30"), name="convention-7.yaml")
+                   ("    date: 2023-01-23", "    date: 2027-08-30"),
+                  ("transmission: 2023-01-26", "transmission: 2027-09-01"),
+                  ("publication: 2023-01-27", "publication: 2027-09-02"), name="convention-7.yaml")
     late.write_text(late.read_text(encoding="utf-8").replace("numero: 6", "numero: 7"), encoding="utf-8")
     proc = run_cli("check", KIND, late)
     assert proc.returncode == 2
@@ -368,7 +380,10 @@ def test_last_day_of_the_accord_is_accepted(tmp_path: Path) -> None:
 
 
 def test_the_accord_signature_day_is_a_valid_start(tmp_path: Path) -> None:
-    src = variant(tmp_path, 5, ("date_debut: 2022-10-01", "date_debut: 2022-07-01"))
+    # before the convention's own signature: stated and justified (issue 16, point 14)
+    src = variant(tmp_path, 5, ("date_debut: 2022-10-01", "date_debut: 2022-07-01"),
+                  ("\ndeliberations:", "\neffet_retroactif:\n  justification: les premières "
+                   "actions ont commencé à la signature de l'accord\ndeliberations:"))
     assert accordgen.load(src).params.date_debut == date(2022, 7, 1)
 
 
@@ -376,7 +391,8 @@ def test_axis_added_by_a_renewal(tmp_path: Path) -> None:
     dossier(tmp_path)
     (tmp_path / "avenant-1.yaml").write_text(
         "type: avenant-renouvellement\naccord: accord.yaml\nstatut: definitif\nnumero: 1\n"
-        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24}\n"
+        "deliberation: {organe: Commission permanente, article: la, date: 2027-05-24, "
+        "transmission: 2027-05-27, publication: 2027-05-28}\n"
         "modifications:\n  - action: ajouter\n    axe: 7\n    titre: Santé numérique\n"
         "    contexte: [La télémédecine progresse dans les territoires ruraux.]\n"
         "signature: {lieu: Melun, date: 2027-06-16}\n", encoding="utf-8")
@@ -384,7 +400,9 @@ def test_axis_added_by_a_renewal(tmp_path: Path) -> None:
                   ("date_signature: 2023-02-06", "date_signature: 2027-09-06"),
                   ("date_debut: 2023-02-15", "date_debut: 2027-09-15"),
                   ("date_fin: 2024-02-14", "date_fin: 2028-02-14"),
-                  ("    date: 2023-01-23", "    date: 2027-08-30"), name="convention-7.yaml")
+                  ("    date: 2023-01-23", "    date: 2027-08-30"),
+                  ("transmission: 2023-01-26", "transmission: 2027-09-01"),
+                  ("publication: 2023-01-27", "publication: 2027-09-02"), name="convention-7.yaml")
     text = document_text(accordgen.render(accordgen.load(src), tmp_path / "c.docx"))
     assert "portant application de l'axe n° 7 « Santé numérique »" in text
     assert "La télémédecine progresse dans les territoires ruraux." in text

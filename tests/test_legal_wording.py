@@ -47,13 +47,21 @@ def letter_yaml(*edits: tuple[str, str]) -> str:
     return edited(SCENARIO, ("accord: ../accord.yaml", "accord: accord.yaml"), *edits)
 
 
+EXECUTOIRE_2023 = (("transmission: 2027-05-27", "transmission: 2023-05-26"),
+                   ("publication: 2027-05-28", "publication: 2023-05-26"))
+"""The example amendment's délibération moved to 2023: transmitted and published two days later."""
+SIGNE = ("\nstatut: projet\n", "\nstatut: definitif\n")
+"""The example amendment marked final: with its date, it counts as signed."""
+
+
 # --- point 6: « d'un (1) an », never « de un (1) an » ------------------------------------
 
 def test_point_06_elision_d_un(tmp_path: Path) -> None:
     avenant = edited(EXAMPLE / "avenant-1.yaml", ("date: 2027-05-24", "date: 2023-05-24"),
-                     ("date: 2027-06-16", "date: 2023-06-16"))
+                     ("date: 2027-06-16", "date: 2023-06-16"), *EXECUTOIRE_2023, SIGNE)
     avenant_2 = avenant.replace("numero: 1\n", "numero: 2\n", 1).replace(
-        "date: 2023-05-24", "date: 2024-05-24").replace("date: 2023-06-16", "date: 2024-06-17")
+        "date: 2023-05-24", "date: 2024-05-24").replace("date: 2023-06-16", "date: 2024-06-17").replace(
+        ": 2023-05-26", ": 2024-05-27")
     avenant_2 = re.sub(r"\nrepresentants:.*?(?=\n\S)", "", avenant_2, flags=re.S)
     avenant_2 = re.sub(r"\nmodifications:.*?(?=\n\S)", "", avenant_2, flags=re.S)
     folder = dossier(tmp_path, ONE_YEAR, ONE_MONTH_REPLY, avenant_1=avenant, avenant_2=avenant_2,
@@ -100,7 +108,9 @@ THREE_YEARS = ("duree: {valeur: 5, unite: ans}", "duree: {valeur: 3, unite: ans}
 
 def test_point_15_anniversaire_wording_and_no_drift(tmp_path: Path) -> None:
     avenant = edited(EXAMPLE / "avenant-1.yaml", ("date: 2027-05-24", "date: 2025-05-26"),
-                     ("date: 2027-06-16", "date: 2025-06-16"))
+                     ("date: 2027-06-16", "date: 2025-06-16"),
+                     ("transmission: 2027-05-27", "transmission: 2025-05-28"),
+                     ("publication: 2027-05-28", "publication: 2025-05-28"), SIGNE)
     folder = dossier(tmp_path, ANNIVERSAIRE, THREE_YEARS, avenant_1=avenant,
                      lettre=letter_yaml(("date_envoi: 2023-03-03", "date_envoi: 2023-03-06")))
     accord = text(folder / "accord.yaml")
@@ -224,7 +234,9 @@ def test_point_10_pas_de_proposition_sans_convention_au_dela(tmp_path: Path) -> 
     """Only conventions ending before the accord: nothing to propose, each ends at its term."""
     folder = dossier(tmp_path, lettre=letter_yaml(
         ("sort_conventions: resiliees", "sort_conventions: menees_a_terme"),
-        ("date_envoi: 2023-03-03", "date_envoi: 2023-02-20")))
+        ("date_envoi: 2023-03-03", "date_envoi: 2023-02-20"), ("  date: 2023-02-27", "  date: 2023-02-13"),
+        ("transmission: 2023-03-01", "transmission: 2023-02-15"),
+        ("publication: 2023-03-01", "publication: 2023-02-15")))
     shutil.copy(EXAMPLE / "convention-5.yaml", folder / "convention-5.yaml")
     lettre = text(folder / "lettre.yaml")
     assert "Je vous propose" not in lettre

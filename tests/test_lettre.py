@@ -38,6 +38,12 @@ def text_of(path: Path, tmp_path: Path, name: str = "lettre.docx") -> str:
     return document_text(out)
 
 
+DECISION_2022 = (("  date: 2023-02-27", "  date: 2022-06-27"), ("transmission: 2023-03-01", "transmission: 2022-06-29"),
+                 ("publication: 2023-03-01", "publication: 2022-06-29"),
+                 ("    date: 2022-09-01", "    date: 2022-06-01"))
+"""The scenario's termination decision and delegation arrêté moved before an earlier sending."""
+
+
 def dossier(tmp_path: Path, letter: Path | str = SCENARIO, *, accord: str | None = None,
             replace: tuple[tuple[str, str], ...] = ()) -> Path:
     """A private dossier: the example accord (or ``accord`` text) and one letter beside it."""
@@ -56,12 +62,14 @@ def dossier(tmp_path: Path, letter: Path | str = SCENARIO, *, accord: str | None
 def convention(folder: Path, numero: int, axe: int, objet: str, debut: str, fin: str,
                signature: str | None = None, *, statut: str | None = None) -> None:
     """A valid specific convention (the example's n° 1 with these values): final and signed on
-    ``signature`` (its délibération taken that day), or a draft without a date."""
+    ``signature`` (its délibération taken, transmitted and published that day), or a draft
+    without a date."""
     data = read_yaml(EXAMPLE / "convention-1.yaml")
     data.update(numero=numero, axe=axe, objet=objet, date_debut=debut, date_fin=fin,
                 statut=statut or ("definitif" if signature else "projet"))
     data["date_signature"] = signature
-    data["deliberations"]["departement"]["date"] = signature or "2022-07-01"
+    delib = data["deliberations"]["departement"]
+    delib["date"] = delib["transmission"] = delib["publication"] = signature or "2022-07-01"
     (folder / f"convention-{numero}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                                       encoding="utf-8")
 
@@ -112,9 +120,10 @@ def test_example_letter_shape(example_docx: Path) -> None:
     assert "de résilier cet accord, en application de son article 7 « Résiliation »" in text
     assert "restituer toutes les Informations Confidentielles communiquées par le Département" in text
     assert "me remettre une attestation écrite de cette destruction" in text
-    assert lines[-4:] == [
+    assert lines[-5:] == [
         "Je vous prie d'agréer, Madame, l'expression de mes salutations distinguées.",
         "Pour le Président et par délégation,",
+        "(arrêté n° 2022-DGS-014 du 1er septembre 2022 portant délégation de signature)",
         "Le Directeur général des services,",
         "Alain FICTIF",
     ]
@@ -148,7 +157,8 @@ def test_notice_ending_on_a_public_holiday_is_not_extended(tmp_path: Path) -> No
 def test_notice_in_months_ends_on_the_same_day_number(tmp_path: Path) -> None:
     accord = (EXAMPLE / "accord.yaml").read_text(encoding="utf-8").replace(
         "preavis_resiliation: {valeur: 15, unite: jours}", "preavis_resiliation: {valeur: 1, unite: mois}")
-    src = dossier(tmp_path, accord=accord, replace=(("date_envoi: 2023-03-03", "date_envoi: 2023-01-31"),))
+    src = dossier(tmp_path, accord=accord, replace=(("date_envoi: 2023-03-03", "date_envoi: 2023-01-31"),
+                                                    *DECISION_2022))
     text = text_of(src, tmp_path)
     # 31 January + 1 month: the last day of February
     assert "Le préavis d'un (1) mois court" in text
@@ -334,7 +344,7 @@ def test_valid_international_number_is_accepted(tmp_path: Path) -> None:
 
 def test_letter_sent_on_the_signature_day_is_accepted(tmp_path: Path) -> None:
     # "after the signature": the accord is in force from its signature day, so that day counts
-    src = dossier(tmp_path, replace=(("date_envoi: 2023-03-03", "date_envoi: 2022-07-01"),))
+    src = dossier(tmp_path, replace=(("date_envoi: 2023-03-03", "date_envoi: 2022-07-01"), *DECISION_2022))
     assert "prendra donc effet à l'expiration du samedi 16 juillet 2022" in text_of(src, tmp_path)
 
 
@@ -346,12 +356,13 @@ def test_delegation_mention_follows_the_represented_person(tmp_path: Path) -> No
         "      qualite: Présidente du Conseil départemental")
     src = dossier(tmp_path, accord=accord)
     lines = text_of(src, tmp_path).splitlines()
-    assert lines[-3:] == ["Pour la Présidente et par délégation,", "Le Directeur général des services,",
-                          "Alain FICTIF"]
+    assert lines[-4:] == ["Pour la Présidente et par délégation,",
+                          "(arrêté n° 2022-DGS-014 du 1er septembre 2022 portant délégation de signature)",
+                          "Le Directeur général des services,", "Alain FICTIF"]
     src.write_text(src.read_text(encoding="utf-8") + "  mention_delegation: Pour la Présidente du Conseil "
                    "départemental et par délégation\n", encoding="utf-8")
     lines = text_of(src, tmp_path).splitlines()
-    assert lines[-3] == "Pour la Présidente du Conseil départemental et par délégation,"
+    assert lines[-4] == "Pour la Présidente du Conseil départemental et par délégation,"
     src.write_text(src.read_text(encoding="utf-8").replace("delegation: true", "delegation: false"),
                    encoding="utf-8")
     refused(src, "signataire.mention_delegation", "mention de délégation donnée sans délégation")
@@ -400,6 +411,8 @@ def test_three_parties_need_the_recipient(tmp_path: Path) -> None:
       prenom: Anne
       nom: EXEMPLE
       qualite: Présidente du Conseil régional
+    deliberation: {organe: Commission permanente, article: la, date: 2022-06-15,
+                   transmission: 2022-06-20, publication: 2022-06-20}
 """
     accord = accord.replace("\npreambule:", f"{region}\npreambule:", 1).replace(
         "signataires: [orange, departement]", "signataires: [orange, departement, region]")

@@ -177,7 +177,8 @@ type: avenant-renouvellement
 accord: accord.yaml
 statut: definitif
 numero: 2
-deliberation: {organe: Conseil départemental, date: 2032-03-26}
+deliberation: {organe: Conseil départemental, date: 2032-03-26, transmission: 2032-03-30,
+               publication: 2032-03-31}
 signature: {lieu: Melun, date: 2032-04-15}
 """
 

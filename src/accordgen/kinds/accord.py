@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..models.accord import Accord
 from ..models.base import blocs
+from ..models.deliberation import deliberation_warnings
 from ..rules.fr import date_longue, duree
 from ..rules.identifiers import NATURES_ACTES
-from .base import Category, DocumentKind, KeyDate, Span
+from .base import Category, DocumentKind, KeyDate, Problem, Span
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -18,14 +20,22 @@ if TYPE_CHECKING:
 
 def accord_view(accord: Accord) -> dict[str, Any]:
     """The accord as every template sees it (``accord.*`` in derived documents)."""
-    parties = [p.vue() for p in accord.parties]
+    parties = []
+    for p in accord.parties:
+        autorisation = accord.autorisation(p)  # completed by the ACTES block
+        parties.append(p.vue() | {"deliberation": autorisation.vue() if autorisation else None})
     by_key = {p["cle"]: p for p in parties}
     order = accord.signature.signataires or [p.cle for p in accord.parties]
     periode = accord.periode
     actes = None
     if accord.actes:
         acte = accord.actes.parsed
+        auteur = accord.auteur_actes()
+        delib = auteur.deliberation if auteur else None
         actes = accord.actes.model_dump(mode="python") | {
+            # the délibération's own dates when the ACTES block does not repeat them
+            "envoi_prefecture": accord.actes.envoi_prefecture or (delib.transmission if delib else None),
+            "publication": accord.actes.publication or (delib.publication if delib else None),
             "date_acte": acte.date_acte,
             "nature": acte.nature,
             "nature_libelle": NATURES_ACTES[acte.nature],
@@ -79,6 +89,12 @@ class AccordKind(DocumentKind):
     notebook = "accord.ipynb"
     output = "accord"
     derived = False
+
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        accord: Accord = doc.params
+        for i, p in enumerate(accord.parties):
+            if p.deliberation is not None:
+                yield from deliberation_warnings(f"parties[{i}].deliberation", p.deliberation)
 
     def context(self, doc: Document) -> dict[str, Any]:
         accord: Accord = doc.params

@@ -15,6 +15,7 @@ from ..chain import Chaine, empreinte
 from ..models.accord import Accord
 from ..models.avenant import ACTION_PARTICIPE, AvenantRenouvellement
 from ..models.base import Statut, blocs, today
+from ..models.deliberation import deliberation_warnings
 from ..models.parties import Deliberation, Nature
 from ..rules import dates
 from ..rules.dates import Periode
@@ -38,6 +39,10 @@ class AvenantKind(DocumentKind):
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         return _dossier_problems(doc.params, doc)
+
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        for path, delib in doc.params.deliberations_declarees():
+            yield from deliberation_warnings(path, delib)
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)

@@ -20,6 +20,7 @@ from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .convention_warnings import convention_warnings, retroactivite_vue
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -37,6 +38,9 @@ class ConventionKind(DocumentKind):
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         return _dossier_problems(doc.params, doc)
+
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        return convention_warnings(doc.params, doc)
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)
@@ -138,6 +142,14 @@ def _partie_problems(cs: ConventionSpecifique, accord: Accord) -> Iterator[tuple
             yield from inconnue(f"donnees_personnelles.sous_traitants[{j}]", cle)
         if dp.point_de_contact:
             yield from inconnue("donnees_personnelles.point_de_contact", dp.point_de_contact)
+        publiques = [c for c in dp.responsables if c in keys
+                     and accord.partie(c).nature is Nature.COLLECTIVITE]
+        if publiques and dp.delegue_protection_donnees is None:
+            yield ("donnees_personnelles.delegue_protection_donnees",
+                   f"{accord.partie(publiques[0]).nom_texte} est responsable du traitement et, "
+                   "autorité publique, a désigné un délégué à la protection des données (article 37 "
+                   "du RGPD) : indiquez ses coordonnées, que la convention communique aux personnes "
+                   "concernées")
         if dp.base_legale is BaseLegale.INTERETS_LEGITIMES:
             publics = [c for c in dp.responsables if c in keys
                        and accord.partie(c).nature is Nature.COLLECTIVITE]
@@ -244,7 +256,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "noms_parties": vue["noms_parties"],
         "signataires": [by_key[k] for k in order],
         "deliberations_accord": [
-            {"partie": by_key[p.cle], "deliberation": p.deliberation.vue()}
+            {"partie": by_key[p.cle], "deliberation": accord.autorisation(p).vue()}  # type: ignore[union-attr]
             for p in accord.parties if p.deliberation
         ],
         "habilitations": [
@@ -264,6 +276,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "contrepartie": _contrepartie_vue(cs, by_key),
         "date_signature": cs.date_signature,
         "date_debut": cs.date_debut,
+        "retroactivite": retroactivite_vue(cs),
         "date_fin": cs.date_fin,
         "terme_accord": terme.fin,
         "fin_confidentialite": dates.survival_end(terme.fin, survie.valeur, survie.unite),
@@ -282,6 +295,8 @@ def _donnees_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, 
         "sous_traitants": [by_key[c] for c in dp.sous_traitants],
         "conjoints": len(dp.responsables) > 1,
         "point_de_contact": by_key[contact],
+        "dpd_partie": next((by_key[c] for c in dp.responsables if by_key[c]["nature"] == "collectivite"),
+                           by_key[dp.responsables[0]]),
         "base_legale_texte": BASES_LEGALES[dp.base_legale],
     }
 

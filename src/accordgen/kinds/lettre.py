@@ -27,13 +27,14 @@ from ..models.lettre import (
     _cap,
     default_address,
 )
-from ..models.parties import Partie, Personne
+from ..models.parties import Nature, Partie, Personne
 from ..rules import dates
 from ..rules.dates import RegleDelai, Unite
 from ..rules.fr import date_jour, date_longue, duree
 from ..rules.identifiers import check_postal_address
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .lettre_checks import lettre_warnings, meme_resiliation
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -54,6 +55,7 @@ class LettreKind(DocumentKind):
         return _dossier_problems(doc.params, doc)
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
+        yield from lettre_warnings(doc.params, doc)
         absentes = non_signees(doc.params, doc)
         if absentes:
             yield ("sort_conventions", "conventions du dossier non signées à la date d'envoi, que la "
@@ -112,6 +114,13 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
     if lr.expediteur not in keys:
         yield "expediteur", accord.partie_inconnue(lr.expediteur)
         return
+    expediteur = accord.partie(lr.expediteur)
+    if (lr.decision is None and expediteur.nature is Nature.COLLECTIVITE
+            and lr.statut is Statut.DEFINITIF):
+        yield ("decision",
+               f"{expediteur.nom_texte} est une collectivité : indiquez la délibération qui a décidé "
+               "la résiliation (organe, article, date, numero), que la lettre cite ; son représentant "
+               "n'exécute que ce que l'assemblée a décidé (CGCT, art. L. 3221-1)")
     if lr.destinataire is None and len(keys) > 2:
         others = ", ".join(k for k in keys if k != lr.expediteur)
         yield "destinataire", f"obligatoire : l'accord a {len(keys)} parties, indiquez laquelle reçoit la lettre ({others})"
@@ -123,12 +132,16 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
         yield from _default_address_problems(lr, doc)
 
     for e in doc.dossier.members(KIND):
-        if e.path != doc.path:
+        if e.path != doc.path and not (isinstance(e.params, LettreResiliation)
+                                       and meme_resiliation(lr, e.params)):
             envoi = e.raw.get("date_envoi") if e.raw else None
             yield ("type", f"l'accord est déjà résilié par une autre lettre du dossier : {e.path.name}"
                            + (f" (envoi du {envoi})" if envoi else "")
                            + " ; un accord ne peut être résilié qu'une fois : supprimez ou déplacez "
-                           "l'une des deux lettres")
+                           "l'une des deux lettres"
+                           + (" (les lettres d'une même résiliation, une par autre partie, ont le "
+                              "même expéditeur, la même date d'envoi et chacune son destinataire)"
+                              if len(keys) > 2 else ""))
 
     signature = accord.signature.date
     if signature is None:
@@ -295,6 +308,15 @@ def mention_delegation(lr: LettreResiliation, doc: Document) -> str | None:
     return f"Pour {_article(titre, rep.civilite == 'Madame')} et par délégation"
 
 
+def mention_arrete(lr: LettreResiliation, doc: Document) -> str | None:
+    """« (arrêté n° 2022-DGS-014 du 1er septembre 2022 portant délégation de signature) »."""
+    sig = signataire_effectif(lr, doc)
+    if not sig.delegation or sig.arrete is None:
+        return None
+    return (f"(arrêté n°\u00a0{sig.arrete.numero} du {date_longue(sig.arrete.date)} portant "
+            "délégation de signature)")
+
+
 def appel(lr: LettreResiliation, doc: Document) -> str:
     """The salutation without its comma: "Madame", "Madame la Directrice"."""
     if lr.formule_appel:
@@ -334,6 +356,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "numero_lrar": lr.numero_lrar,
         "motif": lr.motif,
         "faits": blocs(lr.faits),
+        "decision": lr.decision.vue() if lr.decision else None,
         "service": lr.service,
         "contact": lr.contact.model_dump(mode="python"),
         "references": lr.references.model_dump(mode="python") if lr.references else None,
@@ -343,6 +366,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "signataire": sig.vue() | {
             "delegation": sig.delegation,
             "mention_delegation": mention_delegation(lr, doc),
+            "arrete": mention_arrete(lr, doc),
             "fonction": _cap(_article(sig.qualite, sig.civilite == "Madame")),
         },
         "preavis": accord.clauses.preavis_resiliation.model_dump(mode="python"),

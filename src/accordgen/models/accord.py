@@ -12,8 +12,9 @@ from pydantic import Field, field_validator
 from ..rules import dates
 from ..rules.dates import FinDeTerme, Periode
 from ..rules.identifiers import ActesId, parse_actes
-from .base import Bloc, Cle, Duree, Jour, Modele, Redaction, Texte, blocs
-from .parties import Partie
+from .base import Bloc, Cle, Duree, Jour, Modele, Redaction, Statut, Texte, blocs
+from .deliberation import Deliberation, signature_problems
+from .parties import Nature, Partie
 
 
 class Actes(Modele):
@@ -148,6 +149,7 @@ class Accord(Redaction):
                     f"délibération du {partie.deliberation.date:%d/%m/%Y} postérieure à la signature "
                     f"({self.signature.date:%d/%m/%Y}) : l'accord ne peut être signé avant d'être autorisé",
                 )
+            yield from self._autorisation_problems(i, partie)
         numbers = [a.numero for a in self.axes]
         for i, axe in enumerate(self.axes):
             if numbers.count(axe.numero) > 1 and numbers.index(axe.numero) != i:
@@ -163,6 +165,51 @@ class Accord(Redaction):
         if self.signature.signataires and sorted(self.signature.signataires) != sorted(keys):
             yield "signature.signataires", "chaque partie doit signer une fois et une seule"
         yield from self._actes_problems()
+
+    def _autorisation_problems(self, i: int, partie: Partie) -> Iterator[tuple[str, str]]:
+        """A collectivité signs only what its assembly decided (CGCT L. 3221-1), once that
+        decision is enforceable (L. 3131-1)."""
+        delib = self.autorisation(partie)
+        if delib is None:
+            if partie.nature is Nature.COLLECTIVITE and self.signature.date is not None:
+                yield (f"parties[{i}].deliberation",
+                       f"{partie.nom_texte} (clé « {partie.cle} ») est une collectivité : son "
+                       "représentant ne signe que ce que l'assemblée a décidé (CGCT, art. L. 3221-1) ; "
+                       "indiquez la délibération qui autorise la signature de l'accord (organe, "
+                       "article, date, numero, transmission, publication), ou laissez signature.date "
+                       "vide tant qu'elle n'est pas prise")
+            return
+        yield from signature_problems(f"parties[{i}].deliberation", delib, self.signature.date,
+                                      self.statut is Statut.DEFINITIF, "l'accord est signé")
+        donne = partie.deliberation.accuse_reception if partie.deliberation else None
+        if donne and self.actes and self.auteur_actes() is partie and donne != self.actes.identifiant:
+            yield (f"parties[{i}].deliberation.accuse_reception",
+                   f"« {donne} » diffère de l'identifiant du bloc actes ({self.actes.identifiant}) : "
+                   "c'est le même accusé de réception, indiquez-le une seule fois")
+
+    def auteur_actes(self) -> Partie | None:
+        """The party whose délibération the ACTES block acknowledges."""
+        if not self.actes:
+            return None
+        acte = self.actes.parsed
+        auteur = next((p for p in self.parties if p.siren == acte.siren), None)
+        return auteur or next((p for p in self.parties if p.deliberation), None)
+
+    def autorisation(self, partie: Partie) -> Deliberation | None:
+        """The party's délibération, completed by the accord's ACTES block when it is this
+        délibération's acknowledgement (transmission, publication, acknowledgement number)."""
+        delib = partie.deliberation
+        if delib is None or self.actes is None or self.auteur_actes() is not partie:
+            return delib
+        envois = [d for d in (self.actes.envoi_prefecture, self.actes.reception_prefet) if d]
+        update: dict[str, object] = {}
+        if delib.transmission is None and envois:
+            update["transmission"] = max(envois)
+        if delib.publication is None and self.actes.publication:
+            update["publication"] = self.actes.publication
+        if delib.accuse_reception is None:
+            update["accuse_reception"] = self.actes.identifiant
+        return delib.model_copy(update=update) if update else delib
 
     def _axes_gap(self, numbers: list[int]) -> Iterator[tuple[str, str]]:
         """Axes 1, 2, 4: refused, naming the first axis after the hole (an amendment may close an
@@ -180,9 +227,7 @@ class Accord(Redaction):
         if not self.actes:
             return
         acte = self.actes.parsed
-        auteur = next((p for p in self.parties if p.siren == acte.siren), None)
-        if auteur is None:
-            auteur = next((p for p in self.parties if p.deliberation), None)
+        auteur = self.auteur_actes()
         if auteur is None or auteur.deliberation is None:
             yield ("actes.identifiant",
                    "l'accusé de réception ACTES suppose une délibération : indiquez-la dans le champ "

@@ -17,7 +17,8 @@ from typing import Literal
 from pydantic import Field
 
 from .accord import Accord, Apport
-from .base import Bloc, Cle, Duree, Jour, Modele, Texte
+from .base import Bloc, Cle, Duree, Jour, Modele, Statut, Texte
+from .deliberation import signature_problems
 from .derive import DocumentDerive
 from .parties import Deliberation, Personne
 
@@ -142,6 +143,8 @@ class AvenantRenouvellement(DocumentDerive):
                 yield (f"{path}.date",
                        f"délibération du {delib.date:%d/%m/%Y} postérieure à la signature de "
                        f"l'avenant ({signe:%d/%m/%Y}) : l'avenant ne peut être signé avant d'être autorisé")
+            yield from signature_problems(path, delib, signe, self.statut is Statut.DEFINITIF,
+                                          "l'avenant est signé")
 
     def duree_effective(self, accord: Accord) -> Duree:
         """The renewal's duration: its own, or the accord's."""

@@ -27,8 +27,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from ..rules import dates
+from ..rules.fr import date_longue, liste
 from ..rules.identifiers import EMAIL
-from .base import Bloc, Cle, Jour, Modele, Montant, Texte
+from .base import Bloc, Cle, Jour, Modele, Montant, Statut, Texte
+from .deliberation import signature_problems
 from .derive import DocumentDerive
 from .parties import Deliberation, Personne
 
@@ -185,6 +187,18 @@ class DonneesPersonnelles(Modele):
     duree_conservation: Conservation = Field(
         description="Durée de conservation : valeur, unite et point_de_depart."
     )
+    operations: Texte = Field(
+        default="les opérations nécessaires à cette finalité",
+        description="Nature du traitement : les opérations effectuées (« la collecte, "
+        "l'enregistrement, la consultation et l'effacement des données »), reprises dans les "
+        "obligations du sous-traitant (article 28 du RGPD).",
+    )
+    delegue_protection_donnees: Texte | None = Field(
+        default=None,
+        description="Coordonnées du délégué à la protection des données de la collectivité "
+        "responsable du traitement (« dpo@departement77.fr, Hôtel du Département, CS 50377, 77010 "
+        "Melun cedex ») : obligatoire quand une collectivité est responsable (article 37 du RGPD).",
+    )
 
 
 class ContrepartieFinanciere(Modele):
@@ -215,6 +229,16 @@ class ContrepartieFinanciere(Modele):
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError("deux décimales au plus (les centimes)")
         return value
+
+
+class EffetRetroactif(Modele):
+    """An effect before the convention is signed or authorised: only stated and justified."""
+
+    justification: Texte = Field(
+        description="Motif de l'effet rétroactif, tel que la convention l'énonce dans son article "
+        "« durée » (« les ateliers ont commencé le 2 janvier 2023, à la rentrée scolaire, dans "
+        "l'attente de la signature »)."
+    )
 
 
 class ConventionSpecifique(DocumentDerive):
@@ -274,6 +298,12 @@ class ConventionSpecifique(DocumentDerive):
         description="Délibération qui autorise la signature de la convention, par clé de partie "
         "(obligatoire pour une collectivité dès que la convention est datée).",
     )
+    effet_retroactif: EffetRetroactif | None = Field(
+        default=None,
+        description="À remplir seulement si date_debut précède la signature de la convention ou le "
+        "jour où la délibération qui l'autorise est devenue exécutoire : justification de cet "
+        "effet rétroactif, que la convention énonce. Absent : un tel début est refusé.",
+    )
     signataires: dict[Cle, Personne] = Field(
         default_factory=dict,
         description="Signataires, par clé de partie (civilite, prenom, nom, qualite) ; par défaut les "
@@ -287,8 +317,25 @@ class ConventionSpecifique(DocumentDerive):
     )
 
     # --- checks on the document alone ------------------------------------------------
+    def retroactivite(self) -> list[tuple[str, str]]:
+        """What the first day of application precedes, as (for a message, for the document):
+        the signature, the authorising délibération, or the day it became enforceable."""
+        out: list[tuple[str, str]] = []
+        debut = self.date_debut
+        if self.date_signature is not None and debut < self.date_signature:
+            out.append((f"sa signature ({date_longue(self.date_signature)})", "à sa signature"))
+        for delib in self.deliberations.values():
+            if debut < delib.date:
+                out.append((f"la délibération {delib.reference} qui l'autorise",
+                            f"à la délibération {delib.reference} qui l'autorise"))
+            elif delib.executoire is not None and debut < delib.executoire:
+                out.append((f"le jour où la délibération {delib.reference} qui l'autorise est "
+                            f"devenue exécutoire ({date_longue(delib.executoire)})",
+                            f"à la date à laquelle la délibération {delib.reference} qui l'autorise "
+                            "est devenue exécutoire"))
+        return out
+
     def problems(self) -> Iterator[tuple[str, str]]:
-        from ..rules.fr import date_longue
 
         if self.date_fin < self.date_debut:
             yield ("date_fin", f"fin ({date_longue(self.date_fin)}) antérieure au début "
@@ -302,6 +349,17 @@ class ConventionSpecifique(DocumentDerive):
                        f"délibération du {delib.date:%d/%m/%Y} postérieure à la signature de la "
                        f"convention ({self.date_signature:%d/%m/%Y}) : la convention ne peut être signée "
                        "avant d'être autorisée")
+        for cle, delib in self.deliberations.items():
+            yield from signature_problems(f"deliberations.{cle}", delib, self.date_signature,
+                                          self.statut is Statut.DEFINITIF, "la convention est signée")
+        retro = self.retroactivite()
+        if retro and self.effet_retroactif is None:
+            yield ("date_debut",
+                   f"la convention prendrait effet le {date_longue(self.date_debut)}, avant "
+                   + liste(r for r, _ in retro)
+                   + " : aucun effet ne peut précéder l'autorisation de signer ni la signature ; "
+                   "reportez date_debut, ou, si un effet rétroactif est voulu et permis, ajoutez un "
+                   "bloc « effet_retroactif » avec sa « justification », que la convention énonce")
         cp = self.contrepartie_financiere
         if cp is not None:
             if not cp.reference_commande_publique:

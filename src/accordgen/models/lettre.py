@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from ..rules.identifiers import EMAIL, check_lrar_number, check_postal_address
-from .base import Bloc, Cle, Jour, Modele, Texte
+from .base import Bloc, Cle, Jour, Modele, Statut, Texte
+from .deliberation import Deliberation, signature_problems
 from .derive import DocumentDerive
 from .parties import Partie, Personne
 
@@ -82,6 +83,13 @@ class References(Modele):
     votre: Texte | None = Field(default=None, description="Votre référence (« V/Réf. »), si le destinataire en a donné une.")
 
 
+class Arrete(Modele):
+    """The arrêté by which the representative delegated his or her signature (CGCT L. 3221-3)."""
+
+    numero: Texte = Field(description="Numéro de l'arrêté de délégation de signature (« 2022-DGS-014 »).")
+    date: Jour = Field(description="Date de l'arrêté (AAAA-MM-JJ).")
+
+
 class Signataire(Personne):
     """Who signs the letter, and under which delegation."""
 
@@ -95,6 +103,12 @@ class Signataire(Personne):
         description="Mention de délégation telle qu'elle doit s'imprimer (par défaut : « Pour » suivi du "
         "titre du représentant de la partie dans l'accord, sans son complément, et « et par délégation » : "
         "« Pour le Président et par délégation »).",
+    )
+    arrete: Arrete | None = Field(
+        default=None,
+        description="Arrêté de délégation de signature (numero, date), cité sous la mention de "
+        "délégation (CGCT, art. L. 3221-3) : obligatoire avec « delegation: true » dès que la lettre "
+        "est définitive.",
     )
 
 
@@ -131,6 +145,12 @@ class LettreResiliation(DocumentDerive):
         description="Sort des conventions spécifiques en cours : resiliees (par défaut : elles prennent fin "
         "à la même date que l'accord, qu'elles mettent en œuvre) ou menees_a_terme (elles vont "
         "jusqu'à leur propre échéance).",
+    )
+    decision: Deliberation | None = Field(
+        default=None,
+        description="Décision de résilier : la délibération qui l'a prise (organe, article, date, "
+        "numero ; transmission, publication et delegation s'il y a lieu). Obligatoire pour une "
+        "collectivité expéditrice dès que la lettre est définitive ; citée dans la lettre.",
     )
     service: Texte | None = Field(
         default=None, description="Service ou direction qui écrit (« Direction des affaires juridiques »)."
@@ -181,6 +201,26 @@ class LettreResiliation(DocumentDerive):
                 lambda i: f"destinataire_adresse[{i}]",
                 "destinataire_adresse",
             )
+        definitif = self.statut is Statut.DEFINITIF
+        sig = self.signataire
+        if sig and sig.delegation and sig.arrete is None and definitif:
+            yield ("signataire.arrete",
+                   "le signataire signe par délégation : indiquez l'arrêté qui la lui donne (numero, "
+                   "date), que la lettre cite (CGCT, art. L. 3221-3)")
+        if sig and sig.arrete and sig.arrete.date > self.date_envoi:
+            yield ("signataire.arrete.date",
+                   f"arrêté de délégation du {sig.arrete.date:%d/%m/%Y}, postérieur à l'envoi de la "
+                   f"lettre ({self.date_envoi:%d/%m/%Y}) : le signataire n'avait pas encore délégation")
+        if sig and sig.arrete and not sig.delegation:
+            yield ("signataire.arrete", "arrêté de délégation donné sans délégation : ajoutez "
+                   "« delegation: true » ou retirez-le")
+        if self.decision is not None:
+            if self.decision.date > self.date_envoi:
+                yield ("decision.date",
+                       f"décision du {self.decision.date:%d/%m/%Y}, postérieure à l'envoi de la lettre "
+                       f"({self.date_envoi:%d/%m/%Y}) : la lettre notifie une décision déjà prise")
+            yield from signature_problems("decision", self.decision, self.date_envoi, False,
+                                          "la lettre est envoyée")
         if self.signataire and self.signataire.mention_delegation and not self.signataire.delegation:
             yield ("signataire.mention_delegation",
                    "mention de délégation donnée sans délégation : ajoutez « delegation: true » ou retirez-la")

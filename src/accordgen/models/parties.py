@@ -9,7 +9,10 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..rules.identifiers import check_siren
-from .base import Cle, Jour, Modele, Texte
+from .base import Cle, Modele, Texte
+from .deliberation import DelegationOrgane, Deliberation
+
+__all__ = ["DelegationOrgane", "Deliberation", "Genre", "Nature", "Partie", "Personne"]
 
 
 class Genre(StrEnum):
@@ -45,32 +48,6 @@ class Personne(Modele):
         data = self.model_dump(mode="python")
         data.update(genre=self.genre.value, nom_complet=self.nom_complet)
         return data
-
-
-class Deliberation(Modele):
-    """The délibération that authorises a signature or an amendment."""
-
-    organe: Texte = Field(
-        description="Assemblée qui a délibéré (« Conseil départemental », « Commission permanente »)."
-    )
-    article: Literal["le", "la", "l'"] = Field(
-        default="le",
-        description="Article de l'assemblée : le (« du Conseil départemental »), la (« de la Commission permanente ») ou l'.",
-    )
-    date: Jour = Field(description="Date de la délibération (AAAA-MM-JJ).")
-    numero: Texte | None = Field(default=None, description="Numéro de la délibération, s'il y en a un.")
-
-    @property
-    def de_organe(self) -> str:
-        """"du Conseil départemental", "de la Commission permanente", "de l'Assemblée"."""
-        if self.article == "le":
-            return f"du {self.organe}"
-        if self.article == "la":
-            return f"de la {self.organe}"
-        return f"de l'{self.organe}"
-
-    def vue(self) -> dict[str, object]:
-        return self.model_dump(mode="python") | {"de_organe": self.de_organe}
 
 
 class Partie(Modele):
@@ -109,7 +86,9 @@ class Partie(Modele):
     )
     representant: Personne = Field(description="Représentant qui signe l'accord pour la partie.")
     deliberation: Deliberation | None = Field(
-        default=None, description="Délibération qui habilite le représentant (collectivités)."
+        default=None,
+        description="Délibération qui habilite le représentant : obligatoire pour une collectivité "
+        "dès que l'accord est daté (organe, article, date, numero, transmission, publication).",
     )
     pour: Texte | None = Field(
         default=None,
