@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..dossier import Document
+from .engine import render_members
 from .output import build_zip, write_atomic
 from .template import load_template
 
@@ -37,7 +38,8 @@ def inputs_hash(doc: Document) -> str:
 
 
 def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
-    """Title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
+    """accordgen's own core properties, written over the template's (tags there included):
+    title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
     dates, and the inputs hash batch runs compare to skip unchanged documents."""
     title = doc.title()
     statut = context["statut"]
@@ -64,8 +66,7 @@ def render_bytes(doc: Document, digest: str | None = None) -> bytes:
     ``digest``: its :func:`inputs_hash`, when the caller has already computed it."""
     template = load_template(doc.template_path)
     context = doc.context()
-    members = dict(template.members)
-    members.update(template.render_parts(context))
+    members = render_members(template, context)
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 
