@@ -505,3 +505,19 @@ def test_libreoffice_opens_every_output(all_cases: dict[str, Case], tmp_path: Pa
             assert shown in text, (case.name, shown)
         listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
         assert len(listed.splitlines()[2:]) >= case.images, case.name
+
+
+# --- accordgen lint knows the value objects and the custom filters -------------------------
+
+def test_lint_knows_value_objects_and_custom_filters(simple: Callable[..., Path]) -> None:
+    from accordgen.tools.lint import lint_template
+
+    path = simple("Voir {{ lien }}, {{r bon }} ; {{ montant|euros }} ; {{ logo }} {{ logo.largeur }}")
+    context = {"lien": RichText("a", url="https://example.org"), "bon": RichText("b"),
+               "montant": 3, "logo": Image(png(2, 2, (0, 0, 0)))}
+    messages = [f.message for f in lint_template(path, context=context, filters={"euros": str})]
+    assert "« lien » est un texte enrichi : écrivez {{r lien }} (avec {{ lien }} son texte disparaît)" in messages
+    assert not any("bon" in m or "euros" in m for m in messages)
+    assert "champ inconnu « logo.largeur » (valeur de type Image)" in messages
+    messages = [f.message for f in lint_template(path, context=context)]
+    assert "balise Jinja invalide : filtre inconnu « euros »" in messages
