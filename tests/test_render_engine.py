@@ -521,3 +521,21 @@ def test_lint_knows_value_objects_and_custom_filters(simple: Callable[..., Path]
     assert "champ inconnu « logo.largeur » (valeur de type Image)" in messages
     messages = [f.message for f in lint_template(path, context=context)]
     assert "balise Jinja invalide : filtre inconnu « euros »" in messages
+
+
+def test_same_picture_in_a_header_and_a_subdocument(all_cases: dict[str, Case]) -> None:
+    """Better than docxtpl: when a sub-document brings the picture a header's Image prints,
+    docxtpl fails (« 'ImageWrapper' object has no attribute 'scaled_dimensions' »)."""
+    case = all_cases["images"]
+    clauses = all_cases["sous-document"].context["clauses"]  # its picture: bleu.png
+    blue = case.path.parent / "bleu.png"
+    doc = Document()
+    doc.add_paragraph("{{p clauses }}")
+    doc.sections[0].header.paragraphs[0].text = "{{ logo }}"
+    path = case.path.parent / "meme-image.docx"
+    doc.save(path)
+    parts = members(render_template(path, {"clauses": clauses, "logo": Image(blue, width_mm=30)}))
+    assert list(media(parts).values()) == [blue.read_bytes()]
+    with pytest.raises(AttributeError, match="scaled_dimensions"):
+        oracle(path, {}, prepare=lambda tpl: {"clauses": tpl.new_subdoc(str(clauses.name)),
+                                              "logo": InlineImage(tpl, str(blue), width=Mm(30))})

@@ -40,9 +40,9 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
     (members this render added come last)."""
     session = RenderSession(template.data, template.part_names[0])
     with session:
-        rendered = template.render_parts(dict(context), session)
+        rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
     if session.used:  # images, links or sub-documents: the package as python-docx left it
-        added = session.package_members()
+        added = session.package_members(rendered)
         members = {name: added[name] for name in template.members if name in added}
         members.update((name, data) for name, data in added.items() if name not in members)
     else:

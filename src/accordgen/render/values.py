@@ -16,6 +16,8 @@ import contextvars
 import io
 import itertools
 import re
+import zipfile
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +137,10 @@ class Subdoc:
 
     def __init__(self, source: Path | str | bytes) -> None:
         self.blob, self.name = _read(source, MAX_DOCX_BYTES)
-        try:
-            open_docx(io.BytesIO(self.blob))
-        except Exception as exc:  # python-docx's many ways to refuse a file
+        try:  # opened (and composed) at each render: docxcompose changes the copy it reads
+            with zipfile.ZipFile(io.BytesIO(self.blob)) as zf:
+                zf.getinfo("word/document.xml")
+        except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(self.name, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
 
     def __html__(self) -> str:
@@ -199,6 +202,9 @@ class RenderSession:
             self.part()
             sub = open_docx(io.BytesIO(subdoc.blob))
             SubdocComposer(self.docx).attach_parts(sub)
+            for image_part in self.docx.part.package.image_parts:
+                if not isinstance(image_part._image, DocxImage):  # docxcompose's ImageWrapper:
+                    image_part._image = None  # python-docx reads it again if an Image reuses it
             body = sub.element.body
             if body.sectPr is not None:
                 body.remove(body.sectPr)
@@ -206,11 +212,23 @@ class RenderSession:
             self._subdocs[id(subdoc)] = re.sub(r"</?w:body[^>]*>", "", xml)
         return self._subdocs[id(subdoc)]
 
-    def package_members(self) -> dict[str, bytes]:
+    def package_members(self, rendered: Container[str]) -> dict[str, bytes]:
         """Every member of the package as this render left it (relationships, media, styles,
-        numbering, content types), rendered parts excepted: the caller overlays them."""
-        from ..safeio import read_zip_members
+        numbering, content types), as python-docx would save it; the ``rendered`` parts are
+        left out (the caller has them)."""
+        from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+        from docx.opc.pkgwriter import _ContentTypesItem
 
-        buf = io.BytesIO()
-        self.docx.save(buf)
-        return read_zip_members(buf.getvalue(), "(rendu)")
+        package = self.docx.part.package
+        parts = list(package.iter_parts())
+        for part in parts:
+            part.before_marshal()
+        out = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+        for part in parts:
+            name = part.partname.membername
+            if name not in rendered:
+                out[name] = part.blob
+            if len(part.rels):
+                out[part.partname.rels_uri.membername] = part.rels.xml
+        return out
