@@ -237,6 +237,10 @@ def cases(tmp: Path) -> list[Case]:
                     prepare=lambda tpl: tpl.replace_pic("rouge.png", str(blue)) or {},
                     shows=["Charte 2026"], images=1))
 
+    out.append(Case("media", tmp / "charte.docx", {"nom": "2027"}, kwargs={"media": {red: blue}},
+                    prepare=lambda tpl: tpl.replace_media(str(red), str(blue)) or {},
+                    shows=["Charte 2027"], images=1))
+
     doc = Document()  # tags in the document properties
     props = doc.core_properties
     props.title, props.subject = "Accord n° {{ numero }}", "Coopération avec {{ partie }}"
@@ -255,7 +259,7 @@ def all_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
 
 
 CASES = ["tableaux-plus", "tableaux-moins", "filtres", "images", "liens", "sous-document",
-         "remplacement", "proprietes"]
+         "remplacement", "media", "proprietes"]
 
 
 def ours(case: Case) -> bytes:
@@ -430,6 +434,10 @@ def test_picture_replacement_changes_only_this_render(all_cases: dict[str, Case]
     assert list(media(members(render_template(case.path, case.context))).values()) == [red.read_bytes()]
     with pytest.raises(TemplateError, match="image à remplacer introuvable dans le modèle : absent.png"):
         render_template(case.path, case.context, pictures={"absent.png": blue})
+    with pytest.raises(TemplateError, match="média à remplacer introuvable dans le modèle : .*bleu.png"):
+        render_template(case.path, case.context, media={blue: red})
+    assert list(media(members(render_template(case.path, case.context, media={red: blue}))).values()) \
+        == [blue.read_bytes()]
 
 
 def test_values_leave_the_cached_template_untouched(all_cases: dict[str, Case]) -> None:

@@ -32,10 +32,11 @@ _NS = {
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 Pictures = Mapping[str, "Path | str | bytes"]
+Media = Mapping["Path | str | bytes", "Path | str | bytes"]
 
 
 def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
-                   pictures: Pictures | None = None) -> dict[str, bytes]:
+                   pictures: Pictures | None = None, media: Media | None = None) -> dict[str, bytes]:
     """Every zip member of ``template`` rendered with ``context``, in the template's order
     (members this render added come last)."""
     session = RenderSession(template.data, template.part_names[0])
@@ -50,11 +51,14 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
     members.update(rendered)
     if pictures:
         replace_pictures(template, members, pictures)
+    if media:
+        replace_media(template, members, media)
     return members
 
 
 def render_template(template_path: Path | str, context: Mapping[str, Any], *,
-                    filters: Filters | None = None, pictures: Pictures | None = None) -> bytes:
+                    filters: Filters | None = None, pictures: Pictures | None = None,
+                    media: Media | None = None) -> bytes:
     """The DOCX of ``template_path`` (a docxtpl template) rendered with ``context``, as bytes.
 
     The same engine as every kind: strict (an undefined variable is an error naming the
@@ -64,24 +68,40 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     (with ``url=``), :class:`~accordgen.render.values.Subdoc` and ``Listing`` values.
     ``pictures``: template pictures to replace, by their name, title or description in Word
     (docxtpl's ``replace_pic``) -> the new picture's file or bytes (same format; the frame's
-    size is kept). Raises :class:`~accordgen.errors.TemplateError`."""
-    return build_zip(render_members(load_template(template_path, filters), context, pictures=pictures))
+    size is kept). ``media``: docxtpl's ``replace_media``, the template's media equal to a
+    given file (or bytes) -> the new file (or bytes). Raises
+    :class:`~accordgen.errors.TemplateError`."""
+    template = load_template(template_path, filters)
+    return build_zip(render_members(template, context, pictures=pictures, media=media))
+
+
+def _image(source: Path | str | bytes) -> bytes:
+    blob, label = _read(source, MAX_IMAGE_BYTES)
+    try:
+        DocxImage.from_blob(blob)
+    except (UnrecognizedImageError, ValueError, IndexError, KeyError) as exc:
+        raise InputError(label, f"format d'image non reconnu : {exc}") from None
+    return blob
+
+
+def replace_media(template: CompiledTemplate, members: dict[str, bytes], media: Media) -> None:
+    """docxtpl's ``replace_media``: every media of the package equal to an old picture takes
+    the new one's bytes; an old picture found nowhere is an error."""
+    new = {_read(old, MAX_IMAGE_BYTES)[0]: _image(dst) for old, dst in media.items()}
+    found = set()
+    for name, data in members.items():
+        if name.startswith("word/media/") and data in new:
+            members[name] = new[data]
+            found.add(data)
+    missing = [str(old) for old in media if _read(old, MAX_IMAGE_BYTES)[0] not in found]
+    if missing:
+        raise TemplateError(template.path, f"média à remplacer introuvable dans le modèle : {', '.join(missing)}")
 
 
 def replace_pictures(template: CompiledTemplate, members: dict[str, bytes], pictures: Pictures) -> None:
     """docxtpl's ``replace_pic``: the media of each named picture of the body, headers and
     footers takes the new bytes; an unknown name is an error (docxtpl's default)."""
-    new: dict[str, bytes] = {}
-    for key, source in pictures.items():
-        try:
-            blob, label = _read(source, MAX_IMAGE_BYTES)
-        except InputError:
-            raise
-        try:
-            DocxImage.from_blob(blob)
-        except (UnrecognizedImageError, ValueError, IndexError, KeyError) as exc:
-            raise InputError(label, f"format d'image non reconnu : {exc}") from None
-        new[key] = blob
+    new = {key: _image(source) for key, source in pictures.items()}
     found: set[str] = set()
     for name in template.part_names:
         rels_name = "/".join([*name.split("/")[:-1], "_rels", name.split("/")[-1] + ".rels"])
