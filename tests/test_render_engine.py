@@ -547,3 +547,18 @@ def test_same_picture_in_a_header_and_a_subdocument(all_cases: dict[str, Case]) 
     with pytest.raises(AttributeError, match="scaled_dimensions"):
         oracle(path, {}, prepare=lambda tpl: {"clauses": tpl.new_subdoc(str(clauses.name)),
                                               "logo": InlineImage(tpl, str(blue), width=Mm(30))})
+
+
+def test_docxtpl_values_tied_to_another_template_are_named(simple: Callable[..., Path], tmp_path: Path) -> None:
+    """docxtpl's InlineImage needs the DocxTemplate being rendered: say which value to use
+    (it used to fail with « 'NoneType' object has no attribute 'current_rendering_part' »)."""
+    path = simple("{{ logo }}")
+    (tmp_path / "logo.png").write_bytes(png(2, 2, (0, 0, 0)))
+    value = InlineImage(DocxTemplate(str(path)), str(tmp_path / "logo.png"))
+    with pytest.raises(TemplateError, match="un InlineImage de docxtpl est lié à un autre modèle : utilisez accordgen.Image"):
+        render_template(path, {"logo": value})
+
+
+def test_workspace_filters_reach_every_kind(example: Path) -> None:
+    doc = accordgen.load(example / "accord.yaml")
+    assert accordgen.render_bytes(doc, filters={"inutile": str}) == accordgen.render_bytes(doc)

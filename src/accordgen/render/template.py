@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import docxtpl
 import jinja2
 from docx import Document as open_docx
 from docxtpl import DocxTemplate
@@ -39,12 +40,20 @@ _TAG = re.compile(r"<[^>]+>")
 # docxtpl's escapes for literal braces in a template ("{_{" prints "{{"), turned into Jinja
 # string literals before compiling, so that a *value* containing "{_{" is printed as written.
 _LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+# docxtpl's values tied to a DocxTemplate instance: their XML points at that instance's parts
+_TIED: tuple[type, ...] = (docxtpl.InlineImage, *((docxtpl.Subdoc,) if hasattr(docxtpl, "Subdoc") else ()))
+
+
 def _printable(value: Any) -> Any:
     """What ``{{ ... }}`` may print: values, never a function, a class or Jinja's internals
     (``{{ p.items }}`` without parentheses would print "<built-in method ...>" in a contract).
     An undefined value is reported as such first (Jinja's ``Undefined`` is callable)."""
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()
+    if isinstance(value, _TIED):
+        raise jinja2.TemplateRuntimeError(
+            f"un {type(value).__name__} de docxtpl est lié à un autre modèle : utilisez accordgen.Image, "
+            "accordgen.Subdoc ou accordgen.RichText(..., url=...)")
     if callable(value) or isinstance(value, type | jinja2.runtime.TemplateReference):
         raise jinja2.exceptions.SecurityError(
             f"un objet interne ({type(value).__name__}) ne s'imprime pas : parenthèses oubliées ?")
