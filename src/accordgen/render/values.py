@@ -152,8 +152,6 @@ class Subdoc:
         return f"Subdoc({self.name!r})"
 
 
-VALUE_TYPES = (Image, RichText, RichTextParagraph, Subdoc, Listing)
-
 
 class RenderSession:
     """What one render adds to the package. Opened lazily: the python-docx package of the
