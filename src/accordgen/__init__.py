@@ -20,7 +20,16 @@ from .errors import (
     ValidationError,
 )
 from .kinds import DOCUMENT_KINDS, Kind, get_kind
-from .render import render, render_bytes
+from .render import (
+    Image,
+    Listing,
+    RichText,
+    RichTextParagraph,
+    Subdoc,
+    render,
+    render_bytes,
+    render_template,
+)
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -33,9 +42,15 @@ __all__ = [
     "TemplateError",
     "UnknownKindError",
     "ValidationError",
+    "Image",
+    "Listing",
+    "RichText",
+    "RichTextParagraph",
+    "Subdoc",
     "get_kind",
     "load",
     "render",
     "render_bytes",
+    "render_template",
 ]
 __version__ = "0.1.0"

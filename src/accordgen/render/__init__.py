@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 from .document import core_properties, inputs_hash, render, render_bytes
+from .engine import render_template
+from .values import Image, Listing, RichText, RichTextParagraph, Subdoc
 
-__all__ = ["core_properties", "inputs_hash", "render", "render_bytes"]
+__all__ = ["Image", "Listing", "RichText", "RichTextParagraph", "Subdoc", "core_properties",
+           "inputs_hash", "render", "render_bytes", "render_template"]

@@ -9,8 +9,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..dossier import Document
+from .engine import render_members
 from .output import build_zip, write_atomic
-from .template import load_template
+from .template import Filters, load_template
 
 _CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -37,7 +38,8 @@ def inputs_hash(doc: Document) -> str:
 
 
 def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
-    """Title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
+    """accordgen's own core properties, written over the template's (tags there included):
+    title, subject, status (« Projet » / « Définitif », Word's *Status* field), version,
     dates, and the inputs hash batch runs compare to skip unchanged documents."""
     title = doc.title()
     statut = context["statut"]
@@ -59,17 +61,17 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     return xml.encode("utf-8")
 
 
-def render_bytes(doc: Document, digest: str | None = None) -> bytes:
+def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None) -> bytes:
     """The DOCX of a validated document, as bytes (identical for identical inputs);
-    ``digest``: its :func:`inputs_hash`, when the caller has already computed it."""
-    template = load_template(doc.template_path)
+    ``digest``: its :func:`inputs_hash`, when the caller has already computed it;
+    ``filters``: custom Jinja filters (a workspace's), see :func:`.engine.render_template`."""
+    template = load_template(doc.template_path, filters)
     context = doc.context()
-    members = dict(template.members)
-    members.update(template.render_parts(context))
+    members = render_members(template, context)
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 
 
-def render(doc: Document, out: Path | str) -> Path:
+def render(doc: Document, out: Path | str, *, filters: Filters | None = None) -> Path:
     """Render ``doc`` to ``out`` atomically; returns the path written."""
-    return write_atomic(Path(out), render_bytes(doc))
+    return write_atomic(Path(out), render_bytes(doc, filters=filters))

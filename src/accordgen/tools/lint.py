@@ -27,12 +27,14 @@ from lxml import etree
 
 from ..errors import AccordgenError
 from ..kinds import DOCUMENT_KINDS, Kind
-from ..render.template import ENV, TemplateFile, paragraph_text
+from ..render.template import ENV, Filters, TemplateFile, env_for, paragraph_text, syntax_message
+from ..render.values import RichText, RichTextParagraph, Subdoc
 from ..resources import examples_dir
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _ESCAPES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_PRINT_TAG = re.compile(r"\{\{([rp])\s+(.*?)\}\}", re.S)
 _BLOCK = re.compile(r"^\{%(tr|tc|p|r)?\s*-?\s*(for|if|elif|else|endfor|endif)\b")
 
 
@@ -201,9 +203,22 @@ def example_context(kind: Kind) -> dict[str, Any] | None:
 class _Names:
     """Walks a Jinja AST with a sample value for each name; records unknown names/fields."""
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    def __init__(self, context: Mapping[str, Any], tagged: Mapping[str, str] | None = None) -> None:
         self.scope: dict[str, Any] = {name: UNKNOWN for name in ENV.globals} | dict(context)
         self.problems: list[tuple[int, str]] = []
+        self.tagged = tagged or {}  # expression -> "r" or "p" when printed with {{r }} / {{p }}
+
+    def printed(self, node: nodes.Node, value: Any) -> None:
+        """A rich text must be printed with {{r }}, a paragraph or a sub-document with {{p }}:
+        with {{ }}, docxtpl's XML lands inside a run's text and the words vanish."""
+        need = "r" if isinstance(value, RichText) else "p" if isinstance(value, RichTextParagraph | Subdoc) else None
+        if need is None:
+            return
+        chain = _dotted(node)
+        if self.tagged.get(chain) != need:
+            what = "un texte enrichi" if need == "r" else "un paragraphe enrichi ou un sous-document"
+            self.problems.append((node.lineno, f"« {chain} » est {what} : écrivez {{{{{need} {chain} }}}} "
+                                               f"(avec {{{{ {chain} }}}} son texte disparaît)"))
 
     # statements ------------------------------------------------------------------------
     def visit(self, node: nodes.Node) -> None:
@@ -247,6 +262,9 @@ class _Names:
             for child in node.body:
                 self.visit(child)
             self.scope = saved
+        elif isinstance(node, nodes.Output):
+            for child in node.nodes:
+                self.printed(child, self.value(child))
         elif isinstance(node, nodes.Expr):
             self.value(node)
         else:
@@ -347,9 +365,13 @@ DRAFT_MARK = ("l'en-tête ne porte pas la mention des projets : un projet doit d
 
 
 def lint_template(path: Path | str, kind: Kind | None = None,
-                  context: Mapping[str, Any] | None = None) -> list[Finding]:
+                  context: Mapping[str, Any] | None = None, *,
+                  filters: Filters | None = None) -> list[Finding]:
     """Every problem found in one template. ``kind`` defaults to the kind whose template has
-    this file name; ``context`` to the merged context of that kind's example documents."""
+    this file name; ``context`` to the merged context of that kind's example documents (it
+    may hold the render's value objects: ``Image``, ``RichText``, ``Subdoc``...);
+    ``filters``: the custom filters the template is rendered with."""
+    env = env_for(filters)
     path = Path(path)
     shown = _display(path)
     try:
@@ -375,18 +397,19 @@ def lint_template(path: Path | str, kind: Kind | None = None,
             return paragraph_text(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
 
         try:
-            ast = ENV.parse(source)
+            ast = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
             findings.append(Finding(shown, name, where(exc.lineno),
-                                    f"balise Jinja invalide : {exc.message}"))
+                                    f"balise Jinja invalide : {syntax_message(exc)}"))
             continue
         try:
-            ENV.compile(ast)  # unknown filters and tests are found here
+            env.compile(ast)  # unknown filters and tests are found here
         except jinja2.TemplateSyntaxError as exc:
-            findings.append(Finding(shown, name, where(exc.lineno), f"balise Jinja invalide : {exc.message}"))
+            findings.append(Finding(shown, name, where(exc.lineno), f"balise Jinja invalide : {syntax_message(exc)}"))
         if context is None:
             continue
-        walker = _Names(context)
+        tagged = {m.group(2).strip(): m.group(1) for par in pars for m in _PRINT_TAG.finditer(par.text)}
+        walker = _Names(context, tagged)
         walker.visit(ast)
         for lineno, message in dict.fromkeys(walker.problems):
             findings.append(Finding(shown, name, where(lineno), message))
@@ -401,11 +424,12 @@ def lint_template(path: Path | str, kind: Kind | None = None,
     return findings
 
 
-def lint(paths: Iterable[Path | str] | None = None, kind: Kind | None = None) -> list[Finding]:
+def lint(paths: Iterable[Path | str] | None = None, kind: Kind | None = None, *,
+         filters: Filters | None = None) -> list[Finding]:
     """Lint the given templates, or every kind's template."""
     if paths is None:
-        return [f for k in DOCUMENT_KINDS.values() for f in lint_template(k.template_path, k)]
-    return [f for p in paths for f in lint_template(p, kind)]
+        return [f for k in DOCUMENT_KINDS.values() for f in lint_template(k.template_path, k, filters=filters)]
+    return [f for p in paths for f in lint_template(p, kind, filters=filters)]
 
 
 def _display(path: Path) -> str:

@@ -1,0 +1,232 @@
+"""Values a context may hold that docxtpl ties to a template instance: an image, rich text
+with hyperlinks, a sub-document; and a listing (docxtpl's own, which needs no template).
+
+docxtpl's ``InlineImage(tpl, ...)``, ``RichText(url_id=tpl.build_url_id(...))`` and
+``tpl.new_subdoc(...)`` need the ``DocxTemplate`` being rendered. These need none: they are
+made by any code (a kind, a notebook, a workspace) and resolved when the template prints them,
+against the part being rendered (the body, a header, a footer), through the render session.
+The relationships, media, styles and numbering they add go into that render's package only;
+the cached compiled template is never touched. A render whose context holds none of them
+costs nothing more.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Container
+from pathlib import Path
+from typing import Any
+
+import docxtpl
+import jinja2
+from docx import Document as open_docx
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Mm
+from lxml import etree
+
+from ..errors import InputError
+from ..safeio import MAX_DOCX_BYTES, read_regular_file
+
+Listing = docxtpl.Listing
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+_SESSION: contextvars.ContextVar[RenderSession | None] = contextvars.ContextVar("accordgen_render", default=None)
+_TOKENS = itertools.count(1)
+
+
+def current_session() -> RenderSession:
+    session = _SESSION.get()
+    if session is None:
+        raise jinja2.TemplateRuntimeError("une image, un lien ou un sous-document ne s'imprime que dans un modèle en cours de rendu")
+    return session
+
+
+def _read(source: Path | str | bytes, limit: int) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), "(données)"
+    return read_regular_file(Path(source), limit), str(source)
+
+
+class Image:
+    """A picture, printed where ``{{ logo }}`` stands (alone in its run), in the body or in
+    a header or footer; ``width_mm``/``height_mm``: its size (one given: aspect kept;
+    neither: the picture's own size)."""
+
+    def __init__(self, source: Path | str | bytes, width_mm: float | None = None,
+                 height_mm: float | None = None) -> None:
+        self.blob, self.name = _read(source, MAX_IMAGE_BYTES)
+        try:
+            DocxImage.from_blob(self.blob)
+        except (UnrecognizedImageError, ValueError, IndexError, KeyError) as exc:
+            raise InputError(self.name, f"format d'image non reconnu (PNG, JPEG, GIF, BMP, TIFF attendus) : {exc}") from None
+        for label, value in (("largeur", width_mm), ("hauteur", height_mm)):
+            if value is not None and not (0 < value <= 1000):
+                raise InputError(self.name, f"{label} d'image invalide : {value} mm (entre 0 et 1000 mm)")
+        self.width_mm, self.height_mm = width_mm, height_mm
+
+    def __html__(self) -> str:
+        return current_session().image_xml(self)
+
+    __str__ = __html__
+
+    def __repr__(self) -> str:
+        return f"Image({self.name!r}, width_mm={self.width_mm}, height_mm={self.height_mm})"
+
+
+class _Linked:
+    """XML that may carry hyperlink placeholders, resolved in the part being rendered."""
+
+    xml: str
+    urls: dict[str, str]
+
+    def __html__(self) -> str:
+        xml = self.xml
+        if self.urls:
+            session = current_session()
+            for token, url in self.urls.items():
+                xml = xml.replace(f'r:id="{token}"', f'r:id="{session.hyperlink_id(url)}"')
+        return xml
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+class RichText(_Linked, docxtpl.RichText):
+    """docxtpl's ``RichText`` (same arguments), where ``url=...`` makes the run a hyperlink
+    without a template instance (docxtpl: ``url_id=tpl.build_url_id(url)``)."""
+
+    def __init__(self, text: Any = None, **props: Any) -> None:
+        self.urls = {}
+        super().__init__(text, **props)
+
+    def add(self, text: Any, *args: Any, url: str | None = None, **props: Any) -> None:
+        if isinstance(text, _Linked):
+            self.urls.update(text.urls)
+        if url:
+            token = f"accordgen-url-{next(_TOKENS)}"
+            self.urls[token] = str(url)
+            props["url_id"] = token
+        super().add(text, *args, **props)
+
+
+class RichTextParagraph(_Linked, docxtpl.RichTextParagraph):
+    """docxtpl's ``RichTextParagraph``, keeping the hyperlinks of the :class:`RichText` added."""
+
+    def __init__(self, text: Any = None, **props: Any) -> None:
+        self.urls = {}
+        super().__init__(text, **props)
+
+    def add(self, text: Any, parastyle: str | None = None) -> None:
+        if isinstance(text, _Linked):
+            self.urls.update(text.urls)
+        super().add(text, parastyle=parastyle)
+
+
+R, RP = RichText, RichTextParagraph
+
+
+class Subdoc:
+    """A .docx whose paragraphs and tables are printed where ``{{p clauses }}`` stands (in the
+    body), with its styles, numbering and pictures (through docxcompose, as docxtpl does)."""
+
+    def __init__(self, source: Path | str | bytes) -> None:
+        self.blob, self.name = _read(source, MAX_DOCX_BYTES)
+        try:  # opened (and composed) at each render: docxcompose changes the copy it reads
+            with zipfile.ZipFile(io.BytesIO(self.blob)) as zf:
+                zf.getinfo("word/document.xml")
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise InputError(self.name, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
+
+    def __html__(self) -> str:
+        return current_session().subdoc_xml(self)
+
+    __str__ = __html__
+
+    def __repr__(self) -> str:
+        return f"Subdoc({self.name!r})"
+
+
+
+class RenderSession:
+    """What one render adds to the package. Opened lazily: the python-docx package of the
+    template is built on the first image, link or sub-document, never otherwise."""
+
+    def __init__(self, data: bytes, main_part: str) -> None:
+        self.data = data
+        self.main_part = main_part
+        self.part_name = main_part
+        self.docx: Any = None
+        self._parts: dict[str, Any] = {}
+        self._subdocs: dict[int, str] = {}
+
+    def __enter__(self) -> RenderSession:
+        self._token = _SESSION.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _SESSION.reset(self._token)
+
+    @property
+    def used(self) -> bool:
+        return self.docx is not None
+
+    def part(self) -> Any:
+        if self.docx is None:
+            self.docx = open_docx(io.BytesIO(self.data))
+            self._parts = {str(p.partname).lstrip("/"): p for p in self.docx.part.package.iter_parts()}
+        return self._parts[self.part_name]
+
+    def image_xml(self, image: Image) -> str:
+        width = Mm(image.width_mm) if image.width_mm else None
+        height = Mm(image.height_mm) if image.height_mm else None
+        pic = self.part().new_pic_inline(io.BytesIO(image.blob), width, height).xml
+        return f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+    def hyperlink_id(self, url: str) -> str:
+        return self.part().relate_to(url, RT.HYPERLINK, is_external=True)
+
+    def subdoc_xml(self, subdoc: Subdoc) -> str:
+        if self.part_name != self.main_part:
+            raise jinja2.TemplateRuntimeError("un sous-document ne s'insère que dans le corps du document, pas dans un en-tête ou un pied de page")
+        if id(subdoc) not in self._subdocs:
+            from docxtpl.subdoc import SubdocComposer  # docxcompose: loaded only for sub-documents
+
+            self.part()
+            sub = open_docx(io.BytesIO(subdoc.blob))
+            SubdocComposer(self.docx).attach_parts(sub)
+            for image_part in self.docx.part.package.image_parts:
+                if not isinstance(image_part._image, DocxImage):  # docxcompose's ImageWrapper:
+                    image_part._image = None  # python-docx reads it again if an Image reuses it
+            body = sub.element.body
+            if body.sectPr is not None:
+                body.remove(body.sectPr)
+            xml = etree.tostring(body, encoding="unicode", pretty_print=False)
+            self._subdocs[id(subdoc)] = re.sub(r"</?w:body[^>]*>", "", xml)
+        return self._subdocs[id(subdoc)]
+
+    def package_members(self, rendered: Container[str]) -> dict[str, bytes]:
+        """Every member of the package as this render left it (relationships, media, styles,
+        numbering, content types), as python-docx would save it; the ``rendered`` parts are
+        left out (the caller has them)."""
+        from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+        from docx.opc.pkgwriter import _ContentTypesItem
+
+        package = self.docx.part.package
+        parts = list(package.iter_parts())
+        for part in parts:
+            part.before_marshal()
+        out = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+        for part in parts:
+            name = part.partname.membername
+            if name not in rendered:
+                out[name] = part.blob
+            if len(part.rels):
+                out[part.partname.rels_uri.membername] = part.rels.xml
+        return out
