@@ -131,10 +131,10 @@ SITE = '''
 import os
 import accordgen.batch.group as group
 _render = group.render_group_row
-def render_group_row(row, output_dir):
+def render_group_row(row, output_dir, loader=None):
     if row.sortie == "boom.docx":
         os._exit(1)  # the kernel dies in the middle of its group
-    return _render(row, output_dir)
+    return _render(row, output_dir, loader)
 group.render_group_row = render_group_row
 '''
 

@@ -17,7 +17,7 @@ from accordgen.rules.fr import date_longue
 from accordgen.tools.text import document_text, header_footer_text, normalise
 from examples_support import base_example, kinds_with_example
 
-from conftest import EXAMPLE, pdf_pages, run_cli, to_pdf
+from conftest import EXAMPLE, copy_signed, pdf_pages, run_cli, to_pdf
 
 ACCORD = EXAMPLE / "accord.yaml"
 
@@ -34,12 +34,17 @@ def core(docx: bytes | Path) -> str:
 
 
 @pytest.mark.parametrize("kind", kinds_with_example())
-def test_every_kind_marks_a_draft_and_not_the_final(kind: str) -> None:
+def test_every_kind_marks_a_draft_and_not_the_final(kind: str, tmp_path: Path) -> None:
     path = base_example(kind)
+    extra: dict[str, object] = {}
+    if kind == "accord-consolide":  # a final consolidated version includes signed amendments only
+        for name in ("accord.yaml", "avenant-1.yaml", path.name):
+            copy_signed(name, tmp_path / name)
+        path, extra = tmp_path / path.name, {"inclure_projets": False}
     draft = accordgen.render_bytes(accordgen.load(path, kind, {"statut": "projet", "version": 4,
-                                                               "date_version": "2026-11-27"}))
+                                                               "date_version": "2026-11-27", **extra}))
     final = accordgen.render_bytes(accordgen.load(path, kind, {"statut": "definitif", "version": None,
-                                                               "date_version": None}))
+                                                               "date_version": None, **extra}))
     assert "PROJET – version 4 du 27 novembre 2026 – document de travail" in header(draft)
     assert "PROJET" not in header(final) and "document de travail" not in header(final)
     # the body is the same text: the mark is in the header only
