@@ -94,3 +94,35 @@ def copy_signed(name: str, dest: Path) -> Path:
         text = text.replace("\nstatut: projet\n", "\nstatut: definitif\n", 1)
     dest.write_text(text, encoding="utf-8")
     return dest
+
+
+class CoreProps:
+    """The core properties of a DOCX read from its XML (python-docx cannot be used: docxcompose,
+    imported by docxtpl, rebinds python-docx's ``cp`` prefix to the custom-properties namespace
+    for the whole process, so python-docx then reads keywords and status as empty)."""
+
+    _NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+           "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
+
+    def __init__(self, source) -> None:  # bytes or a path
+        import io
+        import zipfile
+        from datetime import datetime
+
+        from lxml import etree
+
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            root = etree.fromstring(zf.read("docProps/core.xml"))
+
+        def text(tag: str) -> str:
+            node = root.find(tag, self._NS)
+            return node.text or "" if node is not None else ""
+
+        self.title, self.subject = text("dc:title"), text("dc:subject")
+        self.keywords, self.comments = text("cp:keywords"), text("dc:description")
+        self.content_status, self.version = text("cp:contentStatus"), text("cp:version")
+        self.language, self.author = text("dc:language"), text("dc:creator")
+        stamp = {t: text(f"dcterms:{t}") for t in ("created", "modified")}
+        self.created = datetime.fromisoformat(stamp["created"].replace("Z", "+00:00")) if stamp["created"] else None
+        self.modified = datetime.fromisoformat(stamp["modified"].replace("Z", "+00:00")) if stamp["modified"] else None

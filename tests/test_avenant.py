@@ -19,7 +19,7 @@ from accordgen.rules.dates import Periode
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import document_text
 
-from conftest import DATA, EXAMPLE, check_golden, golden_text, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, CoreProps, check_golden, golden_text, pdf_text, run_cli, to_pdf
 
 AVENANT_1 = EXAMPLE / "avenant-1.yaml"
 BAD = DATA / "avenant"
@@ -143,11 +143,10 @@ def test_example_is_signed_on_a_working_day_before_expiry() -> None:
 
 
 def test_output_name_and_docx_properties(example_docx: Path) -> None:
-    import docx
 
     doc = accordgen.load(AVENANT_1)
     assert doc.output_stem == "avenant-1"
-    props = docx.Document(str(example_docx)).core_properties
+    props = CoreProps(example_docx)
     assert props.title.startswith("Avenant n° 1 portant renouvellement")
     # the example is a draft: its properties carry the draft's version and date
     assert props.content_status == "Projet" and props.version == "2"

@@ -16,7 +16,7 @@ from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import document_text, normalise
 from accordgen.yamlio import read_yaml
 
-from conftest import DATA, EXAMPLE, check_golden, copy_signed, pdf_text, run_cli, to_pdf
+from conftest import DATA, EXAMPLE, CoreProps, check_golden, copy_signed, pdf_text, run_cli, to_pdf
 
 BAD = DATA / "convention"
 KIND = "convention-specifique"
@@ -555,9 +555,7 @@ def test_output_name_and_docx_properties(tmp_path: Path) -> None:
     assert doc.output_stem == "convention-specifique-4"
     proc = run_cli("render", KIND, example_path(4), "-o", tmp_path / "c.docx")
     assert proc.returncode == 0, proc.stderr
-    from docx import Document as open_docx
-
-    props = open_docx(str(tmp_path / "c.docx")).core_properties
+    props = CoreProps(tmp_path / "c.docx")
     assert props.title.startswith("Convention spécifique n° 4 portant application de l'axe n° 4 « Tourisme")
     assert props.created.date() == date(2022, 11, 21)
 

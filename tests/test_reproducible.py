@@ -34,7 +34,7 @@ from examples_support import (
     printed_values,
 )
 
-from conftest import EXAMPLE, copy_signed
+from conftest import EXAMPLE, CoreProps, copy_signed
 
 KINDS = kinds_with_example()
 
@@ -43,8 +43,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def core(data: bytes) -> docx.opc.coreprops.CoreProperties:
-    return docx.Document(io.BytesIO(data)).core_properties
+def core(data: bytes) -> CoreProps:
+    return CoreProps(data)
 
 
 @pytest.mark.parametrize("kind", KINDS)

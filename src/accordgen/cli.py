@@ -32,8 +32,6 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from .tools.pdf import require_soffice
 
         require_soffice()  # before writing anything
-    for line in doc.warnings():
-        print(f"Attention : {line}", file=sys.stderr)
     render(doc, out)
     print(f"{out} écrit ({doc.kind.label})")
     if args.pdf:
@@ -45,6 +43,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         except PdfError as exc:
             raise PdfError(f"le DOCX a été écrit, mais pas le PDF : {exc.message}", out) from None
         print(f"{pdf} écrit (PDF)")
+    for line in doc.warnings():
+        print(f"Attention : {line}", file=sys.stderr)
     return EXIT_OK
 
 

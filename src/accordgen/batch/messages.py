@@ -67,7 +67,8 @@ def failure_message(exc: BaseException, override_columns: Sequence[str] = ()) ->
             text += f" (valeurs remplacées par le registre : {', '.join(override_columns)})"
         return text
     if isinstance(exc, AccordgenError):
-        return one_line(str(exc))
+        # a write error says "no file was written" of its own file: in a batch, of this row
+        return one_line(str(exc)).replace("aucun fichier n'a été écrit", "cette ligne n'a pas été générée")
     if isinstance(exc, OSError) and exc.errno in _DISK:
         where = f"{exc.filename} : " if exc.filename else ""
         return f"{where}{_DISK[exc.errno]} : cette ligne n'a pas été générée"
