@@ -164,8 +164,8 @@ def test_clauses_mirror_the_accord(texts: dict[int, str]) -> None:
         "dans un délai maximum de quinze (15) jours à compter de la réception de la demande",
         "perdure pendant cinq (5) ans au terme de l'accord, soit, si l'accord va à son terme, jusqu'au "
         "30 juin 2032 inclus",
-        "dans un délai de deux (2) mois à compter de sa survenance, le litige est soumis au tribunal de "
-        "Commerce de Paris",
+        "dans un délai de deux (2) mois à compter de cette notification, le litige est porté devant le "
+        "tribunal administratif territorialement compétent",
         "Conformément à l'article 11 de l'accord de coopération, chaque Partie désigne un référent",
         "pour le Département : Madame Sophie MARCHAND, responsable du château de Blandy-les-Tours",
         "Il se réunit au moins deux fois par an",

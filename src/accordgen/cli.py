@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -122,6 +124,31 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 def _cmd_kinds(args: argparse.Namespace) -> int:
     for kind in DOCUMENT_KINDS.values():
         print(f"{kind.name:26} {kind.label}  (templates/{kind.template}, notebooks/{kind.notebook})")
+    return EXIT_OK
+
+
+def _cmd_clauses(args: argparse.Namespace) -> int:
+    from .library import load_library
+
+    lib = load_library()
+    rows = [{"theme": v.topic, "variante": v.name, "titre": v.sidecar.titre,
+             "description": v.sidecar.description, "fichier": str(v.docx),
+             "parametres": [p.model_dump(mode="json") for p in v.sidecar.parametres],
+             "defaut_pour": [d.type for d in v.sidecar.defaut_pour]} for v in lib]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    topic = None
+    for row in rows:
+        if row["theme"] != topic:
+            topic = row["theme"]
+            print(f"{topic} :")
+        defaut = " (par défaut : " + ", ".join(row["defaut_pour"]) + ")" if row["defaut_pour"] else ""
+        print(f"  {row['variante']} – {row['titre']}{defaut}")
+        print(textwrap.fill(row["description"], width=96, initial_indent="      ", subsequent_indent="      "))
+        for p in row["parametres"]:
+            requis = "obligatoire" if p["requis"] else "facultatif"
+            print(f"      · {p['nom']} ({p['type']}, {requis}) : {p['libelle']}")
     return EXIT_OK
 
 
@@ -269,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kinds", help="lister les types de documents")
     p.set_defaults(func=_cmd_kinds)
+
+    p = sub.add_parser("clauses", help="lister la bibliothèque de clauses (thèmes, variantes, paramètres)")
+    p.add_argument("--json", action="store_true", help="au format JSON")
+    p.set_defaults(func=_cmd_clauses)
 
     p = sub.add_parser("demo", help="générer tout un dossier par les notebooks (papermill)")
     p.add_argument("dossier", help="dossier contenant accord.yaml")

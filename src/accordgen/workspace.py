@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .library import CLAUSES
 from .resources import (
     DOSSIERS,
     EXAMPLES,
@@ -51,6 +52,10 @@ dépôt git. Les commandes se lancent depuis ce dossier (ou un de ses sous-dossi
 - `templates/` : les modèles Word, un par type de document, à adapter dans Word ou
   LibreOffice. Un modèle présent ici remplace celui du logiciel de même nom ; supprimez-le
   pour revenir au modèle du logiciel. Vérifiez un modèle modifié avec `accordgen lint`.
+- `clauses/` : la bibliothèque de clauses, un dossier par thème (`litiges/`,
+  `contrepartie/`), une variante par fichier Word accompagné de sa fiche YAML (titre,
+  description, paramètres, refus). Une variante présente ici remplace celle du logiciel de
+  même nom ; un nouveau fichier ajoute une variante. `accordgen clauses` les liste.
 - `notebooks/` : les notebooks guidés (formulaire, aperçu, dates clés), à ouvrir avec
   `jupyter lab` lancé dans cet espace.
 - `outputs/` : créé à la première génération ; les documents produits.
@@ -96,6 +101,8 @@ def _fill(root: Path) -> None:
     (root / TEMPLATES).mkdir()
     for src in sorted(packaged(TEMPLATES).glob("*.docx")):
         shutil.copyfile(src, root / TEMPLATES / src.name)
+    shutil.copytree(packaged(CLAUSES), root / CLAUSES,
+                    ignore=shutil.ignore_patterns("__pycache__", ".*", "~$*"))
     (root / NOTEBOOKS).mkdir()
     for src in sorted(packaged(NOTEBOOKS).glob("*.ipynb")):
         _copy_notebook(src, root / NOTEBOOKS / src.name)

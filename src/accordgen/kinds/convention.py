@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..chain import EtatAccord, empreinte
+from ..library import Choice, Clause, Facts, choose, load_library
 from ..models.accord import Accord, Axe
 from ..models.base import blocs
 from ..models.convention import ARTICLES, BASES_LEGALES, BaseLegale, ConventionSpecifique
@@ -35,9 +36,12 @@ class ConventionKind(DocumentKind):
     template = "convention_specifique.docx"
     notebook = "convention_specifique.ipynb"
     output = "convention-specifique-{numero}"
+    clause_topics = ("litiges", "contrepartie")
+    """The clause slots of the template (``{{p clauses.litiges }}``), filled from the library."""
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
-        return _dossier_problems(doc.params, doc)
+        yield from _dossier_problems(doc.params, doc)
+        yield from _clause_problems(doc.params, doc)
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
         return convention_warnings(doc.params, doc)
@@ -77,7 +81,8 @@ class ConventionKind(DocumentKind):
                      Category.CONVENTION)]
 
     def hash_facts(self, doc: Document) -> Any:
-        return _dossier_facts(doc.params, doc)
+        return {"renouvellements": _dossier_facts(doc.params, doc),
+                "clauses": {t: [c.variant.name, c.variant.digest] for t, c in _choices(doc).items()}}
 
 
 # --- checks against the accord and the dossier -------------------------------------
@@ -199,6 +204,36 @@ def _terme_problems(cs: ConventionSpecifique, doc: Document, etat: EtatAccord) -
                         "renouvelé)")
         yield ("date_fin", message)
 
+# --- clauses of the library ---------------------------------------------------------
+def _facts(doc: Document) -> Facts:
+    return Facts(KIND, frozenset(p.nature.value for p in doc.accord.parties))
+
+
+def _choose(doc: Document, parties: Mapping[str, Any]) -> tuple[dict[str, Choice], list[Problem]]:
+    cs: ConventionSpecifique = doc.params
+    topics = ConventionKind.clause_topics
+    chosen = dict(cs.clauses)
+    if cs.contrepartie_financiere is not None:  # the former wording: no library clause then
+        topics = tuple(t for t in topics if t != "contrepartie")
+        if "contrepartie" in chosen:
+            return {}, [("clauses.contrepartie", "la contrepartie est déjà décrite par le bloc "
+                         "« contrepartie_financiere » : retirez l'un des deux (de préférence ce bloc, "
+                         "remplacé par la variante de la bibliothèque de clauses)")]
+    return choose(load_library(doc.dossier.workspace), topics, chosen, _facts(doc), parties)
+
+
+def _clause_problems(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
+    yield from _choose(doc, {p.cle: p.cle for p in doc.accord.parties})[1]
+
+
+def _choices(doc: Document) -> dict[str, Choice]:
+    return _choose(doc, {p.cle: p.cle for p in doc.accord.parties})[0]
+
+
+def _clauses(doc: Document, context: dict[str, Any], by_key: Mapping[str, Any]) -> dict[str, Clause]:
+    return {t: Clause(c, context) for t, c in _choose(doc, by_key)[0].items()}
+
+
 # --- values ---------------------------------------------------------------------
 def _etat(cs: ConventionSpecifique, doc: Document) -> EtatAccord:
     """The accord as it stands when this convention is signed (today's state while unsigned)."""
@@ -243,7 +278,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
     terme = etat.terme
     assert terme is not None
     survie = accord.clauses.confidentialite_survie
-    return {
+    context: dict[str, Any] = {
         "accord": vue,
         "titre_document": _titre_document(cs, accord, axe),
         "date_document": cs.date_signature,
@@ -284,6 +319,8 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "exemplaires": cs.exemplaires or len(accord.parties),
         "art": _articles(cs),
     }
+    context["clauses"] = _clauses(doc, context, by_key)
+    return context
 
 def _donnees_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, Any] | None:
     dp = cs.donnees_personnelles

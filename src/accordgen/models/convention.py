@@ -293,6 +293,14 @@ class ConventionSpecifique(DocumentDerive):
         description="Contrepartie (prix ou équivalent). Absente (par défaut) : convention à titre "
         "gratuit. Présente : le marché public de rattachement est obligatoire.",
     )
+    clauses: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Variantes choisies dans la bibliothèque de clauses, par thème (« litiges », "
+        "« contrepartie ») : « variante » (son nom, voir « accordgen clauses ») puis ses paramètres "
+        "(« litiges: {variante: tribunal-administratif, tribunal: Melun} »). Un thème absent prend "
+        "la variante par défaut (litiges : tribunal administratif quand une partie est une "
+        "collectivité ; contrepartie : aucune).",
+    )
     deliberations: dict[Cle, Deliberation] = Field(
         default_factory=dict,
         description="Délibération qui autorise la signature de la convention, par clé de partie "

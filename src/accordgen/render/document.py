@@ -26,7 +26,8 @@ _CORE = (
 
 
 def inputs_hash(doc: Document) -> str:
-    """SHA-256 of everything that decides the output: parameters, accord, template."""
+    """SHA-256 of everything that decides the output: parameters, accord, template (and,
+    through the kind's ``hash_facts``, the library clause files the document uses)."""
     h = hashlib.sha256()
     h.update(doc.kind.name.encode())
     h.update(doc.params.model_dump_json().encode())
@@ -52,7 +53,9 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     xml = _CORE.format(
         title=escape(str(title)),
         subject=escape(doc.kind.label),
-        keywords=escape(f"accordgen; {doc.kind.name}; {statut['code']}"),
+        keywords=escape(f"accordgen; {doc.kind.name}; {statut['code']}" + "".join(
+            f"; clause {topic}={value.variante}" for topic, value in context.get("clauses", {}).items()
+            if hasattr(value, "variante"))),
         description=f"accordgen {doc.kind.name} {statut['code']} sha256:{digest}",
         status=statut["libelle"],
         version=f"<cp:version>{escape(statut['version'])}</cp:version>" if statut["version"] else "",

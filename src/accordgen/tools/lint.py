@@ -238,10 +238,51 @@ def lint_template(path: Path | str, kind: Kind | None = None,
 
 def lint(paths: Iterable[Path | str] | None = None, kind: Kind | None = None, *,
          filters: Filters | None = None) -> list[Finding]:
-    """Lint the given templates, or every kind's template."""
+    """Lint the given templates, or every kind's template and every clause of the library."""
     if paths is None:
-        return [f for k in DOCUMENT_KINDS.values() for f in lint_template(k.template_path, k, filters=filters)]
+        return ([f for k in DOCUMENT_KINDS.values() for f in lint_template(k.template_path, k, filters=filters)]
+                + lint_clauses(filters=filters))
     return [f for p in paths for f in lint_template(p, kind, filters=filters)]
+
+
+def lint_clauses(workspace: Path | None = None, *, filters: Filters | None = None) -> list[Finding]:
+    """Every clause file of the library (workspace and package): its sidecar (title,
+    description, parameters), its tags (split runs, syntax), and its variables, against the
+    example context of the kinds whose templates have a slot for its topic plus its own
+    parameters."""
+    from ..library import library_folders, read_sidecar
+
+    findings: list[Finding] = []
+    contexts: dict[str, dict[str, Any] | None] = {}
+    for folder in library_folders(workspace):
+        for docx in sorted(folder.glob("*/*.docx")) if folder.is_dir() else []:
+            if docx.name.startswith(("~$", ".")):
+                continue
+            shown, topic = _display(docx), docx.parent.name
+            try:
+                sidecar = read_sidecar(docx.with_suffix(".yaml"))
+            except AccordgenError as exc:
+                findings.append(Finding(shown, "", "", str(exc)))
+                continue
+            if topic not in contexts:
+                kinds = [k for k in DOCUMENT_KINDS.values() if topic in getattr(k, "clause_topics", ())]
+                contexts[topic] = example_context(kinds[0]) if kinds else None
+            context = contexts[topic]
+            if context is not None:
+                context = {**context, **{p.nom: _sample(p.type.value, context) for p in sidecar.parametres}}
+            findings += [f for f in lint_template(docx, DOCUMENT_KINDS.get("convention-specifique"), context,
+                                                  filters=filters)
+                         if f.message != DRAFT_MARK]
+    return findings
+
+
+def _sample(kind: str, context: Mapping[str, Any]) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    parties = context.get("parties") or [{}]
+    return {"texte": "texte", "date": dt.date(2024, 1, 1), "montant": Decimal("1"), "entier": 1,
+            "liste": ["texte"], "partie": parties[0]}.get(kind, "texte")
 
 
 def _display(path: Path) -> str:

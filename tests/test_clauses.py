@@ -1,0 +1,242 @@
+"""The clause library: variants kept in Word with a sidecar, chosen per document, validated,
+rendered in the host template's slot, listed, linted, and part of the inputs hash."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as open_docx
+
+import accordgen
+from accordgen.errors import AccordgenError
+from accordgen.library import load_library
+from accordgen.render import inputs_hash
+from accordgen.render.engine import render_template
+from accordgen.tools.lint import lint_clauses
+from accordgen.tools.text import document_text
+
+from conftest import EXAMPLE, check_golden, run_cli
+
+PACKAGED = Path(__file__).resolve().parents[1] / "clauses"
+KIND = "convention-specifique"
+
+CHOICES = {
+    ("litiges", "tribunal-administratif"): {"tribunal": "Melun"},
+    ("contrepartie", "aucune"): {},
+    ("contrepartie", "prix-marche-public"): {
+        "reference": "n° 2023-045, procédure adaptée", "date_marche": "2023-03-15",
+        "prestations": "le développement de l'application de visite", "acheteur": "departement",
+        "titulaire": "orange", "montant": "18500.00"},
+    ("contrepartie", "redevance-occupation"): {
+        "dependance": "la salle des gardes du château de Blandy-les-Tours", "occupant": "orange",
+        "proprietaire": "departement", "montant": "1200.00", "periodicite": "par an",
+        "acte": "la délibération n° 2023-12 du 3 février 2023"},
+    ("contrepartie", "subvention"): {
+        "financeur": "departement", "beneficiaire": "orange", "montant": "5000.00",
+        "objet_subvention": "l'organisation des ateliers numériques",
+        "acte": "la délibération n° 2023-45 de la commission permanente du 6 mars 2023"},
+}
+# Refused with the example's collectivité: their golden text is the clause rendered alone.
+ALONE = {("litiges", "tribunal-judiciaire"): {"tribunal": "Paris"},
+         ("litiges", "tribunal-activites-economiques"): {"tribunal": "Paris"}}
+
+
+def convention(folder: Path, clauses: dict | None = None, source: str = "convention-4.yaml") -> Path:
+    """A copy of the example accord and of one of its conventions, with ``clauses`` set."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "accord.yaml").exists():
+        shutil.copy(EXAMPLE / "accord.yaml", folder / "accord.yaml")
+    text = (EXAMPLE / source).read_text(encoding="utf-8")
+    if clauses is not None:
+        text += "\nclauses: " + json.dumps(clauses, ensure_ascii=False) + "\n"
+    path = folder / source
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def article(text: str, heading: str) -> str:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if heading in line)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("ARTICLE", "Fait à")))
+    return "\n".join(lines[start:end])
+
+
+HEADING = {"litiges": "LITIGES", "contrepartie": "DISPOSITIONS FINANCIÈRES"}
+
+
+def test_library_lists_every_variant() -> None:
+    lib = load_library()
+    assert sorted(lib.topics["litiges"]) == ["tribunal-activites-economiques", "tribunal-administratif",
+                                            "tribunal-judiciaire"]
+    assert sorted(lib.topics["contrepartie"]) == ["aucune", "prix-marche-public", "redevance-occupation",
+                                                 "subvention"]
+    result = run_cli("clauses", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {(r["theme"], r["variante"]): r for r in json.loads(result.stdout)}
+    assert set(rows) == {(v.topic, v.name) for v in lib}
+    assert rows[("litiges", "tribunal-administratif")]["description"].startswith("À retenir dès qu'une partie")
+    text = run_cli("clauses").stdout
+    assert "tribunal-activites-economiques – Tribunal des activités économiques" in text
+
+
+def test_defaults_keep_the_former_wording_and_name_the_administrative_court(tmp_path: Path) -> None:
+    doc = accordgen.load(convention(tmp_path))
+    out = accordgen.render(doc, tmp_path / "c.docx")
+    text = document_text(out)
+    assert "tribunal de Commerce" not in article(text, "LITIGES")
+    assert "le litige est porté devant le tribunal administratif territorialement compétent" in text
+    assert "La présente convention est conclue à titre gratuit." in text
+    with zipfile.ZipFile(out) as zf:
+        core = zf.read("docProps/core.xml").decode()
+    assert "clause litiges=tribunal-administratif" in core and "clause contrepartie=aucune" in core
+
+
+@pytest.mark.parametrize(("topic", "variant"), sorted(CHOICES))
+def test_golden_text_per_variant(tmp_path: Path, topic: str, variant: str) -> None:
+    path = convention(tmp_path, {topic: {"variante": variant, **CHOICES[topic, variant]}})
+    text = document_text(accordgen.render(accordgen.load(path), tmp_path / "c.docx"))
+    check_golden(f"clauses/{topic}/{variant}.txt", article(text, HEADING[topic]))
+
+
+@pytest.mark.parametrize(("topic", "variant"), sorted(ALONE))
+def test_golden_text_of_refused_variants_alone(tmp_path: Path, topic: str, variant: str) -> None:
+    context = accordgen.load(EXAMPLE / "convention-4.yaml").context()
+    docx = load_library().variant(topic, variant).docx
+    out = tmp_path / "clause.docx"
+    out.write_bytes(render_template(docx, {**context, **ALONE[topic, variant]}))
+    check_golden(f"clauses/{topic}/{variant}.txt", document_text(out))
+
+
+def test_clause_keeps_host_styles(tmp_path: Path) -> None:
+    path = convention(tmp_path, {"contrepartie": {"variante": "aucune"}})
+    out = accordgen.render(accordgen.load(path), tmp_path / "c.docx")
+    styles = {p.text[:30]: p.style.name for p in open_docx(str(out)).paragraphs}
+    assert styles["chaque Partie supporte seule l"] == "List Bullet"
+    assert styles["La présente convention est con"] == "Normal"
+
+
+@pytest.mark.parametrize(("clauses", "field", "fragment"), [
+    ({"litiges": {"variante": "tribunal-activites-economiques", "tribunal": "Paris"}},
+     "clauses.litiges.variante", "une collectivité n'est pas commerçante"),
+    ({"contrepartie": {"variante": "prix-marche-public", "date_marche": "2023-03-15",
+                       "prestations": "x", "acheteur": "departement", "titulaire": "orange"}},
+     "clauses.contrepartie.reference", "paramètre obligatoire de la variante « prix-marche-public »"),
+    ({"contrepartie": {"variante": "prix-marche-public", "reference": "n° 1", "date_marche": "15/03/2023",
+                       "prestations": "x", "acheteur": "departement", "titulaire": "orange"}},
+     "clauses.contrepartie.date_marche", "date invalide"),
+    ({"litiges": {"variante": "tribunal-de-commerce"}}, "clauses.litiges.variante", "variante inconnue"),
+    ({"litige": {"variante": "tribunal-administratif"}}, "clauses.litige", "thème de clause inconnu"),
+    ({"litiges": {"variante": "tribunal-administratif", "ville": "Melun"}}, "clauses.litiges.ville",
+     "paramètre inconnu"),
+    ({"contrepartie": {"variante": "subvention", "financeur": "region", "beneficiaire": "orange",
+                       "montant": "10", "objet_subvention": "x", "acte": "y"}},
+     "clauses.contrepartie.financeur", "clé de partie inconnue"),
+])
+def test_refused_or_invalid_choice_exits_2_naming_file_and_field(
+        tmp_path: Path, clauses: dict, field: str, fragment: str) -> None:
+    path = convention(tmp_path / "d", clauses)
+    out = tmp_path / "out.docx"
+    result = run_cli("render", KIND, path, "-o", out)
+    assert result.returncode == 2
+    assert path.name in result.stderr and f"{field} : " in result.stderr and fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def _add_variant(clauses: Path, topic: str, name: str, text: str, sidecar: str) -> None:
+    folder = clauses / topic
+    folder.mkdir(parents=True, exist_ok=True)
+    d = open_docx()
+    d.add_paragraph(text)
+    d.save(str(folder / f"{name}.docx"))
+    (folder / f"{name}.yaml").write_text(sidecar, encoding="utf-8")
+
+
+MEDIATION = """\
+titre: Médiation puis tribunal administratif
+description: Une médiation avant tout recours, puis le tribunal administratif.
+parametres:
+  - nom: mediateur
+    type: texte
+    libelle: Médiateur désigné
+"""
+
+
+def test_workspace_variant_is_listed_validated_and_rendered_without_python(tmp_path: Path) -> None:
+    ws = tmp_path / "espace"
+    (ws / "dossiers").mkdir(parents=True)
+    (ws / "accordgen.yaml").write_text("espace: accordgen\n", encoding="utf-8")
+    _add_variant(ws / "clauses", "litiges", "mediation",
+                 "Tout différend est d'abord soumis à {{ mediateur }}, puis au tribunal administratif.",
+                 MEDIATION)
+    listed = run_cli("clauses", cwd=ws)
+    assert listed.returncode == 0 and "mediation – Médiation puis tribunal administratif" in listed.stdout
+    assert "tribunal-administratif" in listed.stdout  # the packaged variants stay
+    missing = convention(ws / "dossiers" / "d", {"litiges": {"variante": "mediation"}})
+    result = run_cli("render", KIND, missing, "-o", tmp_path / "x.docx", cwd=ws)
+    assert result.returncode == 2 and "clauses.litiges.mediateur : " in result.stderr
+    good = convention(ws / "dossiers" / "d", {"litiges": {"variante": "mediation",
+                                                          "mediateur": "le médiateur des entreprises"}})
+    result = run_cli("render", KIND, good, "-o", tmp_path / "ok.docx", cwd=ws)
+    assert result.returncode == 0, result.stderr
+    assert ("Tout différend est d'abord soumis à le médiateur des entreprises, puis au tribunal "
+            "administratif.") in document_text(tmp_path / "ok.docx")
+
+
+def test_sidecar_errors_name_file_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = tmp_path / "clauses"
+    shutil.copytree(PACKAGED, lib)
+    _add_variant(lib, "litiges", "sans-description", "Texte.", "titre: Sans description\n")
+    monkeypatch.setenv("ACCORDGEN_CLAUSES", str(lib))
+    with pytest.raises(AccordgenError) as err:
+        load_library()
+    assert "sans-description.yaml" in str(err.value) and "- description : " in str(err.value)
+    findings = [str(f) for f in lint_clauses()]
+    assert any("sans-description.yaml" in f and "description" in f for f in findings)
+
+
+def test_lint_finds_unknown_variables_and_split_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = tmp_path / "clauses"
+    shutil.copytree(PACKAGED, lib)
+    _add_variant(lib, "litiges", "inconnue", "{{ mediatrice }}", MEDIATION)
+    d = open_docx()
+    p = d.add_paragraph("{{ medi")
+    p.add_run("ateur }}")
+    (lib / "litiges" / "coupee.yaml").write_text(MEDIATION, encoding="utf-8")
+    d.save(str(lib / "litiges" / "coupee.docx"))
+    monkeypatch.setenv("ACCORDGEN_CLAUSES", str(lib))
+    findings = [str(f) for f in lint_clauses()]
+    assert any("inconnue.docx" in f and "variable inconnue « mediatrice »" in f for f in findings)
+    assert any("coupee.docx" in f for f in findings)
+    assert not any("tribunal-administratif" in f for f in findings)
+
+
+def test_packaged_clauses_pass_lint() -> None:
+    assert [str(f) for f in lint_clauses()] == []
+
+
+def test_hash_changes_with_exactly_the_clause_files_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = tmp_path / "lib"
+    shutil.copytree(PACKAGED, lib)
+    monkeypatch.setenv("ACCORDGEN_CLAUSES", str(lib))
+    d = tmp_path / "d"
+    plain = convention(d, None, "convention-4.yaml")
+    subsidised = convention(d, {"contrepartie": {"variante": "subvention", **CHOICES["contrepartie", "subvention"]}},
+                            "convention-2.yaml")
+    paths = [plain, subsidised, d / "accord.yaml"]
+    before = [inputs_hash(accordgen.load(p)) for p in paths]
+    sub = lib / "contrepartie" / "subvention.docx"
+    d2 = open_docx(str(sub))
+    d2.add_paragraph("Une phrase de plus.")
+    d2.save(str(sub))
+    after = [inputs_hash(accordgen.load(p)) for p in paths]
+    assert [b != a for b, a in zip(before, after, strict=True)] == [False, True, False]
+    (lib / "litiges" / "tribunal-administratif.yaml").write_text(
+        (lib / "litiges" / "tribunal-administratif.yaml").read_text(encoding="utf-8") + "\n# revu\n",
+        encoding="utf-8")
+    again = [inputs_hash(accordgen.load(p)) for p in paths]
+    assert [a != b for a, b in zip(after, again, strict=True)] == [True, True, False]
