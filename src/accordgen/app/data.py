@@ -147,7 +147,7 @@ def icalendar_bytes(items: list[Echeance]) -> bytes:
     cal.add("prodid", "-//accordgen//Échéancier//FR")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Échéancier des accords de coopération")
-    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for e in items:
         event = Event()
         event.add("summary", f"{e.libelle} — {e.dossier}")

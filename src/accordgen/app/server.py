@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from ..errors import AccordgenError
-from ..resources import ENV_WORKSPACE, WorkspaceError, current_workspace, find_workspace, notebook_path
+from ..resources import (
+    ENV_WORKSPACE,
+    WorkspaceError,
+    current_workspace,
+    find_workspace,
+    notebook_path,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 NOTEBOOK = "app.ipynb"
