@@ -238,6 +238,13 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app.server import serve
+
+    return serve(args.workspace, host=args.host, port=args.port, token=args.token,
+                 open_browser=not args.no_browser)
+
+
 def _enter_workspace(args: argparse.Namespace) -> None:
     """Name the workspace in this process's environment (``--espace``, else the one holding
     the command's input file, else the current folder's), so that the notebooks' kernels and
@@ -351,6 +358,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="créer un espace de travail (dossiers, modèles, notebooks)")
     p.add_argument("dir", metavar="DOSSIER", help="dossier à créer (nouveau ou vide)")
     p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("app", help="ouvrir l'application des rédacteurs dans le navigateur (Voilà)")
+    p.add_argument("workspace", nargs="?", metavar="ESPACE",
+                   help="espace de travail (défaut : celui du dossier courant)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="adresse d'écoute (défaut : 127.0.0.1, ce poste seulement ; une autre adresse "
+                        "exige --token)")
+    p.add_argument("--port", type=int, default=0, help="port (défaut : un port libre)")
+    p.add_argument("--token", default=None, help="jeton d'accès exigé dans l'adresse (?token=...)")
+    p.add_argument("--no-browser", action="store_true", help="ne pas ouvrir le navigateur")
+    p.set_defaults(func=_cmd_app)
 
     return parser
 

@@ -14,6 +14,7 @@ from .api import (
     generer,
     resume,
 )
+from .garde import arreter_si_erreur
 
-__all__ = ["apercu", "charger", "chemin_sortie", "comparer", "comparer_a_l_accord", "dates_cles",
+__all__ = ["apercu", "arreter_si_erreur", "charger", "chemin_sortie", "comparer", "comparer_a_l_accord", "dates_cles",
            "formulaire", "generer", "resume"]

@@ -1,0 +1,160 @@
+"""The application's pages, as ipywidgets (French only): Accueil (the dossiers), Dossier (its
+documents, « Générer », « Télécharger DOCX ») and Échéancier (upcoming key dates, sortable,
+with an iCalendar export). Downloads are HTML links carrying the file as a data: URL: they work
+under Voilà, where a FileLink to the server's disk does not."""
+
+from __future__ import annotations
+
+import base64
+import time
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..dossier import Loader
+from ..errors import AccordgenError
+from ..models.base import today
+from ..rules.fr import date_longue
+from . import data
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STYLE = """<style>
+.ag-table {border-collapse: collapse; margin: 0.5em 0;}
+.ag-table th, .ag-table td {border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;}
+.ag-ok {color: #1a7f37;} .ag-ko {color: #b42318;}
+a.ag-download {display: inline-block; padding: 3px 10px; border: 1px solid #1f6feb; border-radius: 3px;
+  color: #1f6feb; text-decoration: none; margin-right: 0.5em;}
+</style>"""
+
+
+def download_link(data_bytes: bytes, filename: str, mime: str, label: str) -> str:
+    encoded = base64.b64encode(data_bytes).decode("ascii")
+    return (f'<a class="ag-download" download="{escape(filename)}" '
+            f'href="data:{mime};base64,{encoded}">{escape(label)}</a>')
+
+
+def _message(text: str, ok: bool = True) -> str:
+    return f'<span class="{"ag-ok" if ok else "ag-ko"}">{escape(text)}</span>'
+
+
+class Application:
+    """The whole application for one workspace; :attr:`widget` is what the page shows."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self.loader = Loader()
+        self.accueil = w.VBox()
+        self.dossier = w.VBox([w.HTML("<p>Choisissez un dossier dans l'onglet « Accueil ».</p>")])
+        self.echeancier = w.VBox()
+        self.tabs = w.Tab(children=[self.accueil, self.dossier, self.echeancier],
+                          titles=("Accueil", "Dossier", "Échéancier"))
+        header = w.HTML(f"{STYLE}<h2>Accords de coopération</h2>"
+                        f"<p>Espace de travail : {escape(str(workspace))}</p>")
+        self.widget = w.VBox([header, self.tabs])
+        self.tri = w.Dropdown(description="Trier par", value="date",
+                              options=[("Date", "date"), ("Dossier", "dossier"), ("Échéance", "libelle")])
+        self.tri.observe(lambda _change: self.show_echeancier(), names="value")
+        self.rows: list[data.LigneDossier] = []
+        self.refresh()
+
+    # --- Accueil ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.rows = [data.dossier_row(self.loader, self.workspace, a) for a in data.accord_files(self.workspace)]
+        items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>")]
+        if not self.rows:
+            items.append(w.HTML("<p>Aucun dossier : chaque dossier est un sous-dossier de "
+                                "<code>dossiers/</code> contenant un <code>accord.yaml</code>.</p>"))
+        for row in self.rows:
+            problems = ("aucun problème" if not row.problemes
+                        else f"{row.problemes} document{'s' if row.problemes > 1 else ''} à corriger")
+            info = w.HTML(
+                f"<b>{escape(row.nom)}</b><br>Parties : {escape(row.parties)}<br>"
+                f"Terme en vigueur : {escape(row.terme)}<br>"
+                f"Prochaine échéance : {escape(row.prochaine)}<br>"
+                f"{_message(problems, not row.problemes)}")
+            button = w.Button(description="Ouvrir le dossier", tooltip=f"Ouvrir {row.nom}")
+            button.on_click(lambda _b, r=row: self.open_dossier(r.accord_path))
+            items.append(w.VBox([info, button], layout=w.Layout(margin="0 0 1em 0")))
+        self.accueil.children = items
+        self.show_echeancier()
+
+    # --- Dossier ----------------------------------------------------------------------------
+    def open_dossier(self, accord_path: Path) -> None:
+        row = data.dossier_row(self.loader, self.workspace, accord_path)
+        items: list[w.Widget] = [w.HTML(
+            f"<h3>Dossier {escape(row.nom)}</h3><p>{escape(row.parties)}<br>"
+            f"Terme en vigueur : {escape(row.terme)}</p>")]
+        for doc_row in row.documents:
+            items.append(self._document_line(doc_row))
+        self.dossier.children = items
+        self.tabs.selected_index = 1
+
+    def _document_line(self, row: data.LigneDocument) -> w.Widget:
+        numero = f" n° {row.numero}" if row.numero else ""
+        etat = (_message("valide") if row.probleme is None
+                else _message(f"à corriger : {row.probleme}", ok=False))
+        info = w.HTML(f"<b>{escape(row.type)}{escape(numero)}</b> — {row.statut} — {etat}"
+                      f"<br><small>{escape(str(row.entry.rel))}</small>",
+                      layout=w.Layout(width="60%"))
+        status = w.HTML()
+        links = w.HTML()
+        button = w.Button(description="Générer", button_style="primary", disabled=row.doc is None)
+        if row.genere and row.sortie is not None:
+            status.value = _message("déjà généré")
+            links.value = download_link(row.sortie.read_bytes(), row.sortie.name, DOCX_MIME, "Télécharger DOCX")
+
+        def generate(_b: Any) -> None:
+            button.disabled = True
+            status.value = "Génération en cours…"
+            links.value = ""
+            start = time.perf_counter()
+            try:
+                from ..render import render
+
+                doc = self.loader.load(row.entry.path)  # the file as it is now on disk
+                path = render(doc, data.output_path(self.workspace, doc))
+                links.value = download_link(path.read_bytes(), path.name, DOCX_MIME, "Télécharger DOCX")
+                status.value = _message(f"Document généré : {path.name} "
+                                        f"({time.perf_counter() - start:.1f} s)")
+            except AccordgenError as exc:
+                status.value = _message(f"Génération impossible : {exc}", ok=False)
+            except OSError as exc:
+                status.value = _message(f"Écriture impossible : {exc.strerror or exc}", ok=False)
+            finally:
+                button.disabled = False
+
+        button.on_click(generate)
+        return w.HBox([info, button, w.VBox([status, links])],
+                      layout=w.Layout(align_items="center", margin="0 0 0.5em 0"))
+
+    # --- Échéancier -------------------------------------------------------------------------
+    def show_echeancier(self) -> None:
+        items = [e for row in self.rows for e in row.echeances]
+        key = self.tri.value
+        items.sort(key=lambda e: (getattr(e, key), e.date, e.libelle))
+        lines = "".join(
+            f"<tr><td>{escape(date_longue(e.date))}</td><td>{escape(e.libelle)}</td>"
+            f"<td>{escape(e.dossier)}</td><td>{escape(e.document)}</td></tr>" for e in items)
+        table = (f'<table class="ag-table"><thead><tr><th>Date</th><th>Échéance</th><th>Dossier</th>'
+                 f"<th>Document</th></tr></thead><tbody>{lines}</tbody></table>" if items
+                 else "<p>Aucune échéance à venir.</p>")
+        ics = download_link(data.icalendar_bytes(items), "echeancier.ics", "text/calendar",
+                            "Télécharger le calendrier (iCalendar)")
+        intro = w.HTML(f"<h3>Échéances à venir (à partir du {escape(date_longue(today()))})</h3>")
+        self.echeancier.children = [intro, self.tri, w.HTML(table), w.HTML(ics)]
+
+
+def application(espace: str | Path = "") -> Any:
+    """The application's widget for the workspace ``espace`` (default: the current one)."""
+    from ..resources import WorkspaceError, current_workspace, find_workspace
+
+    try:
+        workspace = find_workspace(Path(espace)) if str(espace).strip() else current_workspace()
+    except WorkspaceError as exc:
+        return w.HTML(_message(str(exc), ok=False))
+    if workspace is None:
+        return w.HTML(_message("Aucun espace de travail accordgen : lancez « accordgen app DOSSIER » "
+                               "avec un dossier créé par « accordgen init ».", ok=False))
+    return Application(workspace).widget
