@@ -124,7 +124,7 @@ def test_many_tiny_values_are_refused_fast_and_small(tmp_path: Path) -> None:
     message, peak_mb = proc.stdout.strip().splitlines()
     assert f"trop de valeurs (plus de {MAX_NODES}" in message and str(path) in message
     assert int(peak_mb) < 300, f"{peak_mb} Mo"
-    assert time.monotonic() - start < 15
+    assert time.monotonic() - start < 40  # about 4 s on a quiet machine; the suite runs loaded
 
 
 # --- values that passed `check` and failed at rendering -------------------------------------

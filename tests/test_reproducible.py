@@ -62,7 +62,8 @@ def test_properties_carry_title_kind_and_inputs_hash(kind: str) -> None:
     assert props.title == context["titre_document"]
     assert props.subject == DOCUMENT_KINDS[kind].label
     statut = context["statut"]
-    assert props.keywords == f"accordgen; {kind}; {statut['code']}"
+    # then the clause variants the document uses, if any (« clause litiges=tribunal-administratif »)
+    assert props.keywords.split("; clause ")[0] == f"accordgen; {kind}; {statut['code']}"
     assert props.comments == f"accordgen {kind} {statut['code']} sha256:{inputs_hash(doc)}"
     assert re.fullmatch(r"accordgen \S+ (projet|definitif) sha256:[0-9a-f]{64}", props.comments)
     assert props.author == "accordgen" and props.language == "fr-FR"

@@ -32,7 +32,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ("pyproject.toml", "README.md", "src", "templates", "notebooks", "examples")
+SOURCES = ("pyproject.toml", "README.md", "src", "templates", "clauses", "notebooks", "examples")
 
 
 def _run(cmd: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 300) -> str:
