@@ -89,6 +89,7 @@ class Dossier:
         self.folder = accord_path.parent
         self.accord = accord
         self.entries = entries  # every typed YAML under the folder, by relative path
+        self._here = {e.path for e in entries if self._points_here(e)}  # resolved once
         self._states: dict[dt.date | None, EtatAccord] = {}
         self._chains: dict[tuple[int | None, bool], Chaine] = {}
         self.workspace: Path | None = None  # the workspace holding the dossier, if any
@@ -98,6 +99,10 @@ class Dossier:
 
     # --- the files ------------------------------------------------------------------------
     def points_here(self, entry: Entry) -> bool:
+        """The entry is the accord or a document whose ``accord`` field leads to it."""
+        return entry.path in self._here
+
+    def _points_here(self, entry: Entry) -> bool:
         ref = entry.raw.get("accord") if entry.raw else None
         if entry.path == self.accord_path:
             return True
@@ -113,13 +118,6 @@ class Dossier:
         it), valid or not, by file name."""
         return [e for e in self.entries
                 if e.kind == kind and not e.hypothese and self.points_here(e)]
-
-    def documents(self) -> list[Entry]:
-        """Every document of the dossier, members and hypotheses (not the unreadable files)."""
-        return [e for e in self.entries if e.error is None and self.points_here(e)]
-
-    def unreadable(self) -> list[Entry]:
-        return [e for e in self.entries if e.error is not None]
 
     def sibling_problems(self, path: Path | None = None) -> list[str]:
         """One French line per member that is invalid or unreadable (other than ``path``): what
