@@ -27,6 +27,7 @@ def dossier_documents(folder: Path) -> list[tuple[str, Path]]:
 def run_demo(folder: Path, out: Path) -> int:
     """Run each document's notebook through papermill into ``out``; executed notebooks go to
     ``out/notebooks`` as the record of what was generated."""
+    folder = Path(folder).resolve()  # the loader gives absolute paths; `make demo` a relative one
     docs = dossier_documents(folder)
     if not docs:
         raise AccordgenError(f"{folder} : aucun document YAML (champ « type ») trouvé")
