@@ -5,7 +5,6 @@ builds for its example documents, attribute by attribute (``accord.parties`` exi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from jinja2 import nodes
@@ -40,20 +39,18 @@ def _merge(values: Iterable[Any]) -> Any:
     return values[0]
 
 
-def _example_files(kind: Kind) -> list[Path]:
+def example_context(kind: Kind) -> dict[str, Any] | None:
+    """The context of every valid example document of ``kind``, merged; ``None`` if none.
+    One loader for all of them: the example dossier is read once."""
     from ..dossier import Loader
 
-    return [e.path for e in Loader().entries(examples_dir()) if e.kind == kind.name]
-
-
-def example_context(kind: Kind) -> dict[str, Any] | None:
-    """The context of every valid example document of ``kind``, merged; ``None`` if none."""
-    from ..dossier import load
-
+    loader = Loader()
     contexts = []
-    for path in _example_files(kind):
+    for entry in loader.entries(examples_dir()):
+        if entry.kind != kind.name:
+            continue
         try:
-            contexts.append(load(path, kind.name).context())
+            contexts.append(loader.load(entry.path, kind.name).context())
         except AccordgenError:
             continue
     return _merge(contexts) if contexts else None
