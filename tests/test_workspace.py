@@ -35,7 +35,7 @@ def _tree(folder: Path) -> dict[str, int]:
 def test_init_creates_a_workspace_whose_paths_work(tmp_path: Path) -> None:
     ws = _init(tmp_path / "espace")
     assert sorted(p.name for p in ws.iterdir()) == [
-        "LISEZMOI.md", "accordgen.yaml", "clauses", "dossiers", "notebooks", "templates"]
+        "LISEZMOI.md", "accordgen.yaml", "charte", "clauses", "dossiers", "notebooks", "templates"]
     assert (ws / "clauses" / "litiges" / "tribunal-administratif.docx").is_file()
     assert (ws / "clauses" / "litiges" / "tribunal-administratif.yaml").is_file()
     assert resources.find_workspace(ws / DOSSIER / "accord.yaml") == ws

@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .charte import CHARTE, CHARTE_FILE, NEUTRAL_TEXT
 from .library import CLAUSES
 from .resources import (
     DOSSIERS,
@@ -56,6 +57,9 @@ dépôt git. Les commandes se lancent depuis ce dossier (ou un de ses sous-dossi
   `contrepartie/`), une variante par fichier Word accompagné de sa fiche YAML (titre,
   description, paramètres, refus). Une variante présente ici remplace celle du logiciel de
   même nom ; un nouveau fichier ajoute une variante. `accordgen clauses` les liste.
+- `charte/` : la charte graphique (`charte.yaml` : police, couleur des titres, marges,
+  logo, mention de pied de page), appliquée à chaque document généré sans modifier les
+  modèles ; neutre à la création. Vérifiez-la avec `accordgen lint`.
 - `notebooks/` : les notebooks guidés (formulaire, aperçu, dates clés), à ouvrir avec
   `jupyter lab` lancé dans cet espace.
 - `outputs/` : créé à la première génération ; les documents produits.
@@ -103,6 +107,8 @@ def _fill(root: Path) -> None:
         shutil.copyfile(src, root / TEMPLATES / src.name)
     shutil.copytree(packaged(CLAUSES), root / CLAUSES,
                     ignore=shutil.ignore_patterns("__pycache__", ".*", "~$*"))
+    (root / CHARTE).mkdir()
+    (root / CHARTE / CHARTE_FILE).write_text(NEUTRAL_TEXT, encoding="utf-8")
     (root / NOTEBOOKS).mkdir()
     for src in sorted(packaged(NOTEBOOKS).glob("*.ipynb")):
         _copy_notebook(src, root / NOTEBOOKS / src.name)

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..charte import Charter, load_charter
 from ..dossier import Document
+from .charter import apply_charter
 from .engine import render_members
 from .output import build_zip, write_atomic
 from .template import Filters, load_template
@@ -26,8 +28,9 @@ _CORE = (
 
 
 def inputs_hash(doc: Document) -> str:
-    """SHA-256 of everything that decides the output: parameters, accord, template (and,
-    through the kind's ``hash_facts``, the library clause files the document uses)."""
+    """SHA-256 of everything that decides the output: parameters, accord, template, the
+    workspace's charter (and, through the kind's ``hash_facts``, the library clause files
+    the document uses)."""
     h = hashlib.sha256()
     h.update(doc.kind.name.encode())
     h.update(doc.params.model_dump_json().encode())
@@ -35,7 +38,13 @@ def inputs_hash(doc: Document) -> str:
         h.update(doc.accord.model_dump_json().encode())
     h.update(json.dumps(doc.kind.hash_facts(doc), default=str, sort_keys=True).encode())
     h.update(load_template(doc.template_path).sha256)
+    h.update(charter_of(doc).digest.encode())
     return h.hexdigest()
+
+
+def charter_of(doc: Document) -> Charter:
+    """The charter of the document's workspace (the neutral one outside any)."""
+    return load_charter(doc.dossier.workspace)
 
 
 def core_properties(doc: Document, context: dict[str, Any], digest: str) -> bytes:
@@ -71,6 +80,7 @@ def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters |
     template = load_template(doc.template_path, filters)
     context = doc.context()
     members = render_members(template, context)
+    apply_charter(members, charter_of(doc))
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 

@@ -238,10 +238,11 @@ def lint_template(path: Path | str, kind: Kind | None = None,
 
 def lint(paths: Iterable[Path | str] | None = None, kind: Kind | None = None, *,
          filters: Filters | None = None) -> list[Finding]:
-    """Lint the given templates, or every kind's template and every clause of the library."""
+    """Lint the given templates, or every kind's template, every clause of the library and
+    the workspace's charter."""
     if paths is None:
         return ([f for k in DOCUMENT_KINDS.values() for f in lint_template(k.template_path, k, filters=filters)]
-                + lint_clauses(filters=filters))
+                + lint_clauses(filters=filters) + lint_charter())
     return [f for p in paths for f in lint_template(p, kind, filters=filters)]
 
 
@@ -274,6 +275,14 @@ def lint_clauses(workspace: Path | None = None, *, filters: Filters | None = Non
                                                   filters=filters)
                          if f.message != DRAFT_MARK]
     return findings
+
+
+def lint_charter(workspace: Path | None = None) -> list[Finding]:
+    """The workspace's charter: valid fields, a readable logo, fonts this machine has."""
+    from ..charte import charter_problems
+
+    return [Finding(_display(Path(file)) if file else "charte", "", "", message.removeprefix(f"{file} : "))
+            for file, message in charter_problems(workspace)]
 
 
 def _sample(kind: str, context: Mapping[str, Any]) -> Any:
