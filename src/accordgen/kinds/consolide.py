@@ -105,11 +105,13 @@ class ConsolideKind(DocumentKind):
         for axe in vue["axes"]:
             axe["historique"] = [_changement(c) for c in etat.historique.get(axe["numero"], [])]
             axe["clos"] = axe["numero"] in etat.clos
-        representants = []
-        for partie in vue["parties"]:
-            actuel = etat.representants[partie["cle"]]
-            if actuel != accord.partie(partie["cle"]).representant:
-                representants.append({"partie": partie, "representant": actuel.vue()})
+        # When an amendment changed a representative, the note names every party's current
+        # representative (naming only the changed ones reads as the complete list).
+        change = any(etat.representants[p.cle] != p.representant for p in accord.parties)
+        representants = [
+            {"partie": partie, "representant": etat.representants[partie["cle"]].vue()}
+            for partie in vue["parties"]
+        ] if change else []
         return vue | {
             "titre_document": self.title(doc),
             "date_document": inclus[-1].signature,
