@@ -52,12 +52,26 @@ def test_golden_text(texts: dict[str, str], stem: str) -> None:
     check_golden(f"{NAME}-{stem}.txt", texts[stem])
 
 
+RESILIATION = ("la lettre de résiliation lettre-resiliation.yaml, envoyée le 14 septembre 2026, y met "
+               "fin à l'expiration du 14 novembre 2026")
+
+
 @pytest.mark.parametrize("stem", sorted(DOCUMENTS))
 def test_check_is_clean(stem: str) -> None:
-    """Every document is valid and `check` warns about nothing."""
+    """Every document is valid and `check` warns about nothing, except, on the consolidated
+    version, that the accord has since been terminated (intended)."""
     result = run_cli("check", DOCUMENTS[stem], GERS / f"{stem}.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Attention" not in result.stdout + result.stderr
+    out = flat(result.stdout + result.stderr)
+    warnings = [line.strip() for line in out.splitlines() if "Attention" in line]
+    if stem == "version-consolidee":
+        assert warnings == [f"Attention : accord : l'accord est résilié : {RESILIATION} ; la version "
+                            "consolidée donne son texte tel que ses avenants l'ont laissé, non un accord "
+                            "en vigueur après cette date"]
+        assert "Résiliation : lettre-resiliation.yaml, envoyée le 14 septembre 2026 : l'accord prend fin à " \
+               "l'expiration du 14 novembre 2026" in out
+    else:
+        assert warnings == []
 
 
 def test_nothing_of_the_example_leaks(texts: dict[str, str]) -> None:
@@ -293,3 +307,59 @@ def test_point_08_redevance_et_subvention_ne_sont_pas_un_prix(tmp_path: Path, va
         assert fragment in body
     assert "marché" not in body and "rémunér" not in body and "commande publique" not in body.lower()
     assert "prix" not in body.replace("n'est pas le prix", "")
+
+
+def test_visas_cite_the_transmission_and_the_delegation(texts: dict[str, str]) -> None:
+    """The authorising délibération is cited with its transmission to the préfet, without the
+    double parentheses « (délibération … du …) (accusé de réception …) »; the amendment cites the
+    accord's délibération with its delegation, as the convention does."""
+    avenant, convention = flat(texts["avenant-2"]), flat(texts["convention-2"])
+    assert ("Vu la délibération n° CP-2025-06-16-022 de la Commission permanente en date du 16 juin "
+            "2025, agissant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
+            "du 1er juillet 2021), transmise au représentant de l'État le 18 juin 2025 (accusé de "
+            "réception n° 032-223200015-20250616-CP2025_06_16_022-DE), autorisant la signature du "
+            "présent avenant ;") in avenant
+    assert ("Vu la délibération n° CP-2025-11-03-017 de la Commission permanente en date du 3 novembre "
+            "2025, agissant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
+            "du 1er juillet 2021), transmise au représentant de l'État le 5 novembre 2025 (accusé de "
+            "réception n° 032-223200015-20251103-CP2025_11_03_017-DE), approuvant la présente "
+            "convention et autorisant sa signature ;") in convention
+    visa_accord = ("Vu la délibération n° CP-2019-09-23-014 de la Commission permanente en date du 23 "
+                   "septembre 2019, agissant par délégation du Conseil départemental (délibération "
+                   "n° CD-2015-04-02-003 du 2 avril 2015), autorisant la signature de l'accord de "
+                   "coopération (accusé de réception en préfecture n° ")
+    assert visa_accord in avenant and visa_accord in convention
+    assert ") (" not in avenant + convention
+
+
+# --- a final termination letter ends the accord for the documents signed after it -----------
+
+def test_no_convention_nor_renewal_after_the_termination(tmp_path: Path) -> None:
+    """The dossier's final letter ends the accord on 14 November 2026: a convention or a renewal
+    signed later implements or renews nothing (they were accepted: the dossier ignored the
+    letter)."""
+    conv = _variant(tmp_path, "convention-2", "date_signature: 2025-11-17", "date_signature: 2027-01-18")
+    conv.write_text(conv.read_text(encoding="utf-8").replace("numero: 2\n", "numero: 3\n", 1)
+                    .replace("date_debut: 2025-12-01", "date_debut: 2027-02-01")
+                    .replace("date_fin: 2027-06-30", "date_fin: 2027-12-31"), encoding="utf-8")
+    err = _refused("convention-specifique", conv, tmp_path)
+    assert (f"date_signature : la convention est signée le 18 janvier 2027, après la fin de l'accord : "
+            f"{RESILIATION} ; un accord résilié ne peut plus être renouvelé ni mis en œuvre") in err
+    avenant = conv.parent / "avenant-3.yaml"
+    avenant.write_text((GERS / "avenant-1.yaml").read_text(encoding="utf-8")
+                       .replace("numero: 1\n", "numero: 3\n", 1)
+                       .replace("  date: 2022-07-04", "  date: 2027-06-21"), encoding="utf-8")
+    err = _refused("avenant-renouvellement", avenant, tmp_path)
+    assert (f"signature.date : l'avenant est signé le 21 juin 2027, après la fin de l'accord : "
+            f"{RESILIATION}") in err
+
+
+def test_a_convention_signed_during_the_notice_is_warned(tmp_path: Path) -> None:
+    conv = _variant(tmp_path, "convention-2", "date_signature: 2025-11-17", "date_signature: 2026-10-05")
+    conv.write_text(conv.read_text(encoding="utf-8").replace("numero: 2\n", "numero: 3\n", 1)
+                    .replace("date_debut: 2025-12-01", "date_debut: 2026-10-12"), encoding="utf-8")
+    result = run_cli("check", "convention-specifique", conv)
+    assert result.returncode == 0, result.stderr
+    assert (f"Attention : date_signature : la convention est signée le 5 octobre 2026, pendant le "
+            f"préavis de résiliation : {RESILIATION} ; le document prendra fin avec l'accord, sauf "
+            "accord écrit des Parties") in flat(result.stdout + result.stderr)

@@ -29,6 +29,7 @@ from ..rules.identifiers import is_placeholder_reference
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
 from .convention_warnings import convention_warnings, retroactivite_vue
+from .resiliation import resiliation_problems, resiliation_warnings
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -49,9 +50,13 @@ class ConventionKind(DocumentKind):
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         yield from _dossier_problems(doc.params, doc)
         yield from _clause_problems(doc.params, doc)
+        yield from resiliation_problems(doc, "date_signature", doc.params.date_signature,
+                                        "la convention est signée")
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
-        return convention_warnings(doc.params, doc)
+        yield from convention_warnings(doc.params, doc)
+        yield from resiliation_warnings(doc, "date_signature", doc.params.date_signature,
+                                        "la convention est signée")
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)
