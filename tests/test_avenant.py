@@ -129,8 +129,8 @@ def test_example_visas_cite_the_accord_its_actes_and_the_authorisation(example_d
     assert "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département et Orange ;" in text
     assert ("Vu la délibération n° CP-2027/05/24-3-07 de la Commission permanente en date du "
             "24 mai 2027, agissant par délégation du Conseil départemental (délibération "
-            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), autorisant la signature du présent "
-            "avenant ;") in text
+            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
+            "27 mai 2027, autorisant la signature du présent avenant ;") in text
 
 
 def test_example_is_signed_on_a_working_day_before_expiry() -> None:

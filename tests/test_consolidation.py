@@ -96,7 +96,8 @@ def test_differs_from_the_original_exactly_by_the_renewal(original: str, consoli
         "VERSION CONSOLIDÉE AU 16 JUIN 2027",
         "Texte de l'accord signé le 1er juillet 2022, tel que modifié par l'avenant n° 1 signé le 16 juin "
         "2027. Cette version consolidée est un document de lecture : seuls l'accord et ses avenants "
-        "signés font foi. Représentants des Parties à la date de cette version : Madame Claire DUMONT, "
+        "signés font foi. Représentants des Parties à la date de cette version : Monsieur Jean-François "
+        "PARIGI, Président du Conseil départemental, pour le Département ; Madame Claire DUMONT, "
         "Directrice Orange Île-de-France, pour Orange (la comparution ci-dessous est celle de l'accord "
         "signé).",
         "[Modifié (contexte, introduction des sujets et sujets) par l'avenant n° 1 signé le 16 juin 2027]",

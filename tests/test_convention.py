@@ -146,8 +146,8 @@ def test_visas_cite_the_accord_its_articles_and_the_authorisations(texts: dict[i
         "n° 077-227700010-20220617-lmc100000023831-DE) ;",
         "Vu la délibération n° CP-2022/11/28-2-04 de la Commission permanente en date du "
         "28 novembre 2022, agissant par délégation du Conseil départemental (délibération "
-        "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), approuvant la présente convention et "
-        "autorisant sa signature ;",
+        "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
+        "1er décembre 2022, approuvant la présente convention et autorisant sa signature ;",
     ]:
         assert visa in text, visa
     assert ("représenté par Monsieur Jean-François PARIGI, Président du Conseil départemental, habilité à "

@@ -217,7 +217,8 @@ def test_point_19_visas_des_conventions(tmp_path: Path) -> None:
             "n° 077-227700010-20220617-lmc100000023831-DE) ;") in body
     assert ("Vu la délibération n° CP-2022/11/07-3-09 de la Commission permanente en date du "
             "7 novembre 2022, agissant par délégation du Conseil départemental (délibération "
-            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), approuvant la présente convention") in body
+            "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
+            "10 novembre 2022, approuvant la présente convention") in body
     proc = run_cli("check", "accord", EXAMPLE / "accord.yaml")
     assert ("Attention : parties[0].deliberation.numero : délibération du 17 juin 2022 sans numéro"
             in proc.stdout.replace("\u00a0", " "))

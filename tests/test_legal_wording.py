@@ -47,6 +47,16 @@ def letter_yaml(*edits: tuple[str, str]) -> str:
     return edited(SCENARIO, ("accord: ../accord.yaml", "accord: accord.yaml"), *edits)
 
 
+def scenario_letter(folder: Path, *edits: tuple[str, str]) -> Path:
+    """The example letter as a scenario of ``folder`` (``scenarios/lettre.yaml``): beside
+    renewals signed after it took effect, a letter of the dossier itself would end the accord
+    and have them refused."""
+    (folder / "scenarios").mkdir(exist_ok=True)
+    path = folder / "scenarios" / "lettre.yaml"
+    path.write_text(edited(SCENARIO, *edits), encoding="utf-8")
+    return path
+
+
 EXECUTOIRE_2023 = (("transmission: 2027-05-27", "transmission: 2023-05-26"),
                    ("publication: 2027-05-28", "publication: 2023-05-26"))
 """The example amendment's délibération moved to 2023: transmitted and published two days later."""
@@ -64,11 +74,11 @@ def test_point_06_elision_d_un(tmp_path: Path) -> None:
         ": 2023-05-26", ": 2024-05-27")
     avenant_2 = re.sub(r"\nrepresentants:.*?(?=\n\S)", "", avenant_2, flags=re.S)
     avenant_2 = re.sub(r"\nmodifications:.*?(?=\n\S)", "", avenant_2, flags=re.S)
-    folder = dossier(tmp_path, ONE_YEAR, ONE_MONTH_REPLY, avenant_1=avenant, avenant_2=avenant_2,
-                     lettre=letter_yaml(("date_envoi: 2023-03-03", "date_envoi: 2023-03-06")))
+    folder = dossier(tmp_path, ONE_YEAR, ONE_MONTH_REPLY, avenant_1=avenant, avenant_2=avenant_2)
+    lettre = scenario_letter(folder, ("date_envoi: 2023-03-03", "date_envoi: 2023-03-06"))
     shutil.copy(EXAMPLE / "convention-5.yaml", folder / "convention-5.yaml")
-    texts = {name: text(folder / f"{name}.yaml")
-             for name in ("accord", "avenant-2", "convention-5", "lettre")}
+    texts = {name: text(folder / f"{name}.yaml") for name in ("accord", "avenant-2", "convention-5")}
+    texts["lettre"] = text(lettre)
     for name, body in texts.items():
         assert "de un" not in body, name
     assert "conclu le 1er juillet 2022 pour une durée d'un (1) an, soit jusqu'au 30 juin 2023" in texts["avenant-2"]
@@ -111,8 +121,8 @@ def test_point_15_anniversaire_wording_and_no_drift(tmp_path: Path) -> None:
                      ("date: 2027-06-16", "date: 2025-06-16"),
                      ("transmission: 2027-05-27", "transmission: 2025-05-28"),
                      ("publication: 2027-05-28", "publication: 2025-05-28"), SIGNE)
-    folder = dossier(tmp_path, ANNIVERSAIRE, THREE_YEARS, avenant_1=avenant,
-                     lettre=letter_yaml(("date_envoi: 2023-03-03", "date_envoi: 2023-03-06")))
+    folder = dossier(tmp_path, ANNIVERSAIRE, THREE_YEARS, avenant_1=avenant)
+    lettre = scenario_letter(folder, ("date_envoi: 2023-03-03", "date_envoi: 2023-03-06"))
     accord = text(folder / "accord.yaml")
     assert ("Le présent Accord entre en vigueur à la date de sa signature. Il est conclu pour une "
             "période de trois (3) ans décomptée à partir du lendemain de sa signature, soit jusqu'au "
@@ -126,7 +136,7 @@ def test_point_15_anniversaire_wording_and_no_drift(tmp_path: Path) -> None:
     assert ("L'accord est renouvelé pour une nouvelle durée de trois (3) ans, du 2 juillet 2025 au "
             "1er juillet 2028 inclus.") in avenant_text
     assert ("conclu pour une durée de trois (3) ans décomptée à partir du lendemain de sa signature."
-            in text(folder / "lettre.yaml"))
+            in text(lettre))
     (folder / "version-consolidee.yaml").write_text("type: accord-consolide\naccord: accord.yaml\n",
                                                     encoding="utf-8")
     assert ("l'Accord a été renouvelé pour une période de trois (3) ans, soit du 2 juillet 2025 au "

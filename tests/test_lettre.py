@@ -191,13 +191,13 @@ def test_conventions_in_progress_end_with_the_accord(with_conventions: Path, tmp
         "la présente lettre prendront fin avec lui, à l'expiration du samedi 18 mars 2023, ou à leur "
         "propre terme s'il est antérieur :")
     assert lines[intro + 1:intro + 4] == [
-        "la convention spécifique n° 2 du 5 janvier 2023 relative à « Ateliers d'inclusion numérique » (axe n° 2 « Formation "
+        "la convention spécifique n° 2 du 5 janvier 2023 ayant pour objet « Ateliers d'inclusion numérique » (axe n° 2 « Formation "
         "dans le domaine social et inclusion »), conclue jusqu'au 10 mars 2023 : fin à son terme, le "
         "10 mars 2023 ;",
-        "la convention spécifique n° 4 du 20 octobre 2022 relative à « Visite en réalité augmentée du "
+        "la convention spécifique n° 4 du 20 octobre 2022 ayant pour objet « Visite en réalité augmentée du "
         "château de Blandy » (axe n° 4 « Tourisme et Patrimoine »), conclue jusqu'au 31 octobre 2023 : "
         "fin à l'expiration du 18 mars 2023 ;",
-        "la convention spécifique n° 6 du 27 février 2023 relative à « Visites des laboratoires "
+        "la convention spécifique n° 6 du 27 février 2023 ayant pour objet « Visites des laboratoires "
         "d'innovation » (axe n° 6 « Usages numériques »), conclue jusqu'au 31 décembre 2023 : fin à "
         "l'expiration du 18 mars 2023.",
     ]

@@ -568,7 +568,8 @@ def test_consolidated_accord_redline_shows_exactly_the_renewal(tmp_path: Path) -
         "VERSION CONSOLIDÉE AU 16 JUIN 2027",
         "Texte de l'accord signé le 1er juillet 2022, tel que modifié par l'avenant n° 1 signé le "
         "16 juin 2027. Cette version consolidée est un document de lecture : seuls l'accord et ses "
-        "avenants signés font foi. Représentants des Parties à la date de cette version : Madame "
+        "avenants signés font foi. Représentants des Parties à la date de cette version : Monsieur "
+        "Jean-François PARIGI, Président du Conseil départemental, pour le Département ; Madame "
         "Claire DUMONT, Directrice Orange Île-de-France, pour Orange (la comparution ci-dessous est "
         "celle de l'accord signé).",
         "[Modifié (contexte, introduction des sujets et sujets) par l'avenant n° 1 signé le 16 juin 2027]",

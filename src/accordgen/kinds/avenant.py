@@ -22,6 +22,7 @@ from ..rules.dates import Periode
 from ..rules.fr import date_longue, duree
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .resiliation import resiliation_problems, resiliation_warnings
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -38,11 +39,15 @@ class AvenantKind(DocumentKind):
     output = "avenant-{numero}"
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
-        return _dossier_problems(doc.params, doc)
+        yield from _dossier_problems(doc.params, doc)
+        yield from resiliation_problems(doc, "signature.date", doc.params.signature.date,
+                                        "l'avenant est signé")
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
         for path, delib in doc.params.deliberations_declarees():
             yield from deliberation_warnings(path, delib)
+        yield from resiliation_warnings(doc, "signature.date", doc.params.signature.date,
+                                        "l'avenant est signé")
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)

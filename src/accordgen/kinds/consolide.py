@@ -20,6 +20,7 @@ from ..models.consolidation import AccordConsolide
 from ..rules.fr import date_longue
 from .accord import accord_key_dates, accord_view
 from .base import DocumentKind, KeyDate, Problem, Span
+from .resiliation import resiliation
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -105,11 +106,13 @@ class ConsolideKind(DocumentKind):
         for axe in vue["axes"]:
             axe["historique"] = [_changement(c) for c in etat.historique.get(axe["numero"], [])]
             axe["clos"] = axe["numero"] in etat.clos
-        representants = []
-        for partie in vue["parties"]:
-            actuel = etat.representants[partie["cle"]]
-            if actuel != accord.partie(partie["cle"]).representant:
-                representants.append({"partie": partie, "representant": actuel.vue()})
+        # When an amendment changed a representative, the note names every party's current
+        # representative (naming only the changed ones reads as the complete list).
+        change = any(etat.representants[p.cle] != p.representant for p in accord.parties)
+        representants = [
+            {"partie": partie, "representant": etat.representants[partie["cle"]].vue()}
+            for partie in vue["parties"]
+        ] if change else []
         return vue | {
             "titre_document": self.title(doc),
             "date_document": inclus[-1].signature,
@@ -144,6 +147,12 @@ class ConsolideKind(DocumentKind):
     def spans(self, doc: Document) -> list[Span]:
         return []  # the accord and its amendments draw the same periods
 
+    def warnings(self, doc: Document) -> Iterator[Problem]:
+        r = resiliation(doc)
+        if r is not None:
+            yield ("accord", f"l'accord est résilié : {r.texte} ; la version consolidée donne son "
+                   "texte tel que ses avenants l'ont laissé, non un accord en vigueur après cette date")
+
     def hash_facts(self, doc: Document) -> Any:
         return empreinte(_inclus(doc))
 
@@ -158,6 +167,10 @@ class ConsolideKind(DocumentKind):
             ("Terme en vigueur", f"du {date_longue(etat.terme.debut)} au {date_longue(etat.terme.fin)} "
              "inclus" if etat.terme else "inconnu"),
         ]
+        r = resiliation(doc)
+        if r is not None:
+            rows.append(("Résiliation", f"{r.fichier}, envoyée le {date_longue(r.envoi)} : l'accord prend "
+                         f"fin à l'expiration du {date_longue(r.effet)}"))
         for p in accord.parties:
             nouveau = etat.representants[p.cle]
             if nouveau != p.representant:

@@ -15,13 +15,21 @@ from ..chain import EtatAccord, empreinte
 from ..library import Choice, Clause, Facts, choose, load_library
 from ..models.accord import Accord, Axe
 from ..models.base import blocs
-from ..models.convention import ARTICLES, BASES_LEGALES, BaseLegale, ConventionSpecifique
+from ..models.convention import (
+    ARTICLES,
+    BASES_LEGALES,
+    BaseLegale,
+    ConventionSpecifique,
+    message_reference_vide,
+)
 from ..models.parties import Nature
 from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
+from ..rules.identifiers import is_placeholder_reference
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
 from .convention_warnings import convention_warnings, retroactivite_vue
+from .resiliation import resiliation_problems, resiliation_warnings
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -42,9 +50,13 @@ class ConventionKind(DocumentKind):
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         yield from _dossier_problems(doc.params, doc)
         yield from _clause_problems(doc.params, doc)
+        yield from resiliation_problems(doc, "date_signature", doc.params.date_signature,
+                                        "la convention est signée")
 
     def warnings(self, doc: Document) -> Iterator[Problem]:
-        return convention_warnings(doc.params, doc)
+        yield from convention_warnings(doc.params, doc)
+        yield from resiliation_warnings(doc, "date_signature", doc.params.date_signature,
+                                        "la convention est signée")
 
     def context(self, doc: Document) -> dict[str, Any]:
         return _context(doc.params, doc)
@@ -223,7 +235,18 @@ def _choose(doc: Document, parties: Mapping[str, Any]) -> tuple[dict[str, Choice
 
 
 def _clause_problems(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
-    yield from _choose(doc, {p.cle: p.cle for p in doc.accord.parties})[1]
+    choices, problems = _choose(doc, {p.cle: p.cle for p in doc.accord.parties})
+    yield from problems
+    choice = choices.get("contrepartie")
+    if choice is not None:  # the act or contract a consideration rests on: never « néant »
+        for nom, quoi in REFERENCES_CONTREPARTIE.items():
+            valeur = choice.values.get(nom)
+            if isinstance(valeur, str) and is_placeholder_reference(valeur):
+                yield f"clauses.contrepartie.{nom}", message_reference_vide(valeur, quoi)
+
+
+REFERENCES_CONTREPARTIE = {"reference": "du marché public", "acte": "de l'acte qui la décide ou la fixe"}
+"""Parameters of the « contrepartie » variants that name the act or contract it rests on."""
 
 
 def _choices(doc: Document) -> dict[str, Choice]:
@@ -368,7 +391,8 @@ def _resume(cs: ConventionSpecifique, doc: Document) -> list[tuple[str, str]]:
         ("Référents", " ; ".join(
             f"{accord.partie(c).appellation} : {r.civilite} {r.prenom} {r.nom}, {r.fonction}"
             for c, r in cs.referents.items())),
-        ("Comité de pilotage", f"au moins {cs.comite_pilotage.reunions_par_an} réunion(s) par an"),
+        ("Comité de pilotage", f"au moins {cs.comite_pilotage.reunions_par_an} réunion"
+         f"{'s' if cs.comite_pilotage.reunions_par_an > 1 else ''} par an"),
     ]
     dp = cs.donnees_personnelles
     if dp is None:
@@ -381,12 +405,38 @@ def _resume(cs: ConventionSpecifique, doc: Document) -> list[tuple[str, str]]:
             texte += " ; sous-traitant " + ", ".join(accord.partie(c).appellation for c in dp.sous_traitants)
         rows.append(("Données personnelles", texte))
     cp = cs.contrepartie_financiere
-    if cp is None:
-        rows.append(("Contrepartie", "aucune : convention à titre gratuit, chaque partie supporte ses frais"))
-    else:
+    choix = _choices(doc)
+    if cp is not None:
         rows.append(("Contrepartie", (montant(cp.montant) + f" {cp.taxes} – " if cp.montant else "")
                      + f"{cp.description} ({cp.reference_commande_publique})"))
+    elif "contrepartie" in choix and choix["contrepartie"].variant.name != "aucune":
+        rows.append(("Contrepartie", _resume_clause(choix["contrepartie"], accord)))
+    else:
+        rows.append(("Contrepartie", "aucune : convention à titre gratuit, chaque partie supporte ses frais"))
+    if "litiges" in choix:
+        rows.append(("Litiges", _resume_clause(choix["litiges"], accord)))
     return rows
+
+
+def _resume_clause(choice: Choice, accord: Accord) -> str:
+    """« Prix payé au titre d'un marché public : Référence du marché public … : n° 2023-045 ; … »:
+    the variant's title and the values the document gives it, as the drafter wrote them."""
+    valeurs = []
+    for p in choice.variant.sidecar.parametres:
+        value = choice.values.get(p.nom)
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            value = date_longue(value)
+        elif p.type == "montant":
+            value = montant(value)
+        elif p.type == "partie" and isinstance(value, str) and value in {q.cle for q in accord.parties}:
+            value = accord.partie(value).appellation
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        libelle = p.libelle.split(" (")[0].replace(", en euros", "").replace("Clé de la partie ", "Partie ")
+        valeurs.append(f"{libelle} : {value}")
+    return choice.variant.sidecar.titre + (" – " + " ; ".join(valeurs) if valeurs else "")
 
 
 def _date_simple(value: dt.date | None) -> str:

@@ -28,7 +28,7 @@ from pydantic import Field, field_validator
 
 from ..rules import dates
 from ..rules.fr import date_longue, liste
-from ..rules.identifiers import EMAIL
+from ..rules.identifiers import EMAIL, is_placeholder_reference
 from .base import Bloc, Cle, Jour, Modele, Montant, Statut, Texte
 from .deliberation import signature_problems
 from .derive import DocumentDerive
@@ -55,6 +55,15 @@ _MESSAGE_COMMANDE_PUBLIQUE = (
     "(« marché n° 2023-045 notifié le 15 mars 2023, procédure adaptée ») ou retirez le bloc "
     "« contrepartie_financiere » (la convention est alors conclue à titre gratuit)"
 )
+
+
+def message_reference_vide(valeur: str, quoi: str) -> str:
+    """Why « néant » is refused where the reference of a contract or an act is expected."""
+    return (f"« {valeur} » n'est pas une référence : indiquez celle {quoi} (son numéro, sa "
+            "procédure et sa date, « n° 2023-045, procédure adaptée ») ; une contrepartie sans "
+            "marché public, subvention ou redevance qui la fonde ne peut figurer dans une "
+            "convention spécifique (Code de la commande publique, art. L. 1111-1) : retirez-la "
+            "ou choisissez la variante qui correspond à sa nature")
 
 
 class BaseLegale(StrEnum):
@@ -372,6 +381,9 @@ class ConventionSpecifique(DocumentDerive):
         if cp is not None:
             if not cp.reference_commande_publique:
                 yield "contrepartie_financiere.reference_commande_publique", _MESSAGE_COMMANDE_PUBLIQUE
+            elif is_placeholder_reference(cp.reference_commande_publique):
+                yield ("contrepartie_financiere.reference_commande_publique",
+                       message_reference_vide(cp.reference_commande_publique, "du marché public"))
             if cp.payeur == cp.beneficiaire:
                 yield "contrepartie_financiere.beneficiaire", "la partie qui paie ne peut pas être celle qui reçoit"
         dp = self.donnees_personnelles

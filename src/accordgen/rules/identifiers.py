@@ -302,3 +302,18 @@ def check_postal_address(lines: list[str]) -> list[str]:
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 """A plausible e-mail address (local part, domain with at least one dot): a typing check,
 not a deliverability one."""
+
+
+_PLACEHOLDERS = frozenset({
+    "neant", "sans objet", "so", "aucun", "aucune", "na", "nc", "non communique",
+    "non applicable", "a completer", "a venir", "en cours", "xxx", "x", "tbd", "todo", "",
+})
+_PLACEHOLDERS_FOLDED = frozenset(p.replace(" ", "") for p in _PLACEHOLDERS)
+
+
+def is_placeholder_reference(text: str) -> bool:
+    """Whether a « reference » only says there is none or it is to come (« néant », « sans
+    objet », « N/A », « - », « à compléter »): such a text is not the reference of an act or a
+    contract (accents, case, punctuation and spaces aside)."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", folded) in _PLACEHOLDERS_FOLDED
