@@ -17,7 +17,7 @@ from ..dossier import Loader
 from ..errors import AccordgenError
 from ..models.base import today
 from ..rules.fr import date_longue
-from . import data
+from . import data, ui_create
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STYLE = """<style>
@@ -57,12 +57,16 @@ class Application:
                               options=[("Date", "date"), ("Dossier", "dossier"), ("Échéance", "libelle")])
         self.tri.observe(lambda _change: self.show_echeancier(), names="value")
         self.rows: list[data.LigneDossier] = []
+        self.creation = w.VBox()
+        self.current: Path | None = None
         self.refresh()
 
     # --- Accueil ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.rows = [data.dossier_row(self.loader, self.workspace, a) for a in data.accord_files(self.workspace)]
-        items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>")]
+        nouveau = w.Button(description="Nouveau dossier", icon="plus", button_style="success")
+        nouveau.on_click(lambda _b: self.new_dossier())
+        items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>"), nouveau, self.creation]
         if not self.rows:
             items.append(w.HTML("<p>Aucun dossier : chaque dossier est un sous-dossier de "
                                 "<code>dossiers/</code> contenant un <code>accord.yaml</code>.</p>"))
@@ -80,16 +84,49 @@ class Application:
         self.accueil.children = items
         self.show_echeancier()
 
+    def new_dossier(self) -> None:
+        def done(path: Path) -> None:
+            self.creation.children = ()
+            self.refresh()
+            self.open_dossier(path, note=f"Dossier créé : {path.parent.name} (accord.yaml, en projet).")
+
+        panel = ui_create.new_dossier_panel(self.workspace, done, lambda: setattr(self.creation, "children", ()))
+        self.creation.children = (panel.widget,)
+
     # --- Dossier ----------------------------------------------------------------------------
-    def open_dossier(self, accord_path: Path) -> None:
+    def open_dossier(self, accord_path: Path, note: str = "") -> None:
+        self.current = accord_path
         row = data.dossier_row(self.loader, self.workspace, accord_path)
+        creation = w.VBox()
+        buttons = []
+        for kind, label in (("avenant-renouvellement", "Ajouter un avenant"),
+                            ("convention-specifique", "Ajouter une convention"),
+                            ("lettre-resiliation", "Ajouter une lettre")):
+            b = w.Button(description=label, icon="plus", layout=w.Layout(width="auto"))
+            b.on_click(lambda _b, k=kind: self.new_document(accord_path, k, creation))
+            b.disabled = row.terme == "accord invalide"
+            buttons.append(b)
         items: list[w.Widget] = [w.HTML(
             f"<h3>Dossier {escape(row.nom)}</h3><p>{escape(row.parties)}<br>"
-            f"Terme en vigueur : {escape(row.terme)}</p>")]
+            f"Terme en vigueur : {escape(row.terme)}</p>"
+            + (f"<p>{_message(note)}</p>" if note else "")), w.HBox(buttons), creation]
         for doc_row in row.documents:
             items.append(self._document_line(doc_row))
         self.dossier.children = items
         self.tabs.selected_index = 1
+
+    def new_document(self, accord_path: Path, kind: str, place: w.VBox) -> None:
+        def done(path: Path) -> None:
+            self.refresh()
+            self.open_dossier(accord_path, note=f"Document créé : {path.name} (en projet).")
+
+        try:
+            panel = ui_create.new_document_panel(self.loader, accord_path, kind, done,
+                                                 lambda: setattr(place, "children", ()))
+        except AccordgenError as exc:
+            place.children = (w.HTML(_message(f"Impossible : {exc}", ok=False)),)
+            return
+        place.children = (panel.widget,)
 
     def _document_line(self, row: data.LigneDocument) -> w.Widget:
         numero = f" n° {row.numero}" if row.numero else ""
