@@ -115,3 +115,31 @@ def html(value: str = "", layout: str = "visible") -> W.HTML:
 def button(icon: str, tooltip: str, description: str = "", layout: str = "bouton") -> W.Button:
     return W.Button(icon=icon, tooltip=tooltip, description=description, layout=shared(layout),
                     style=shared("style-bouton"))
+
+
+# Code values of the models' enumerations, as a drafter reads them in a drop-down.
+VALEURS: dict[str, str] = {
+    "projet": "Projet", "definitif": "Définitif",
+    "masculin": "Masculin", "feminin": "Féminin",
+    "collectivite": "Collectivité", "societe": "Société", "autre": "Autre",
+    "jours": "jours", "mois": "mois", "ans": "ans",
+    "veille_anniversaire": "la veille de l'anniversaire", "anniversaire": "le jour anniversaire",
+    "article_7": "Résiliation à tout moment (article 7)",
+    "article_12_4": "Non-respect des règles RSE (article 12.4)",
+    "resiliees": "Résiliées en même temps que l'accord", "menees_a_terme": "Menées à leur terme",
+    "consentement": "Consentement", "contrat": "Exécution d'un contrat",
+    "obligation_legale": "Obligation légale", "interets_vitaux": "Intérêts vitaux",
+    "mission_interet_public": "Mission d'intérêt public", "interets_legitimes": "Intérêts légitimes",
+    "calendaire": "calendaire", "prorogation": "prorogé au jour ouvré suivant",
+    "HT": "hors taxes (HT)", "TTC": "toutes taxes comprises (TTC)",
+    "accord": "Accord de coopération", "avenant-renouvellement": "Avenant de renouvellement",
+    "convention-specifique": "Convention spécifique", "lettre-resiliation": "Lettre de résiliation",
+    "accord-consolide": "Accord consolidé",
+}
+
+
+def valeur_lisible(value: Any) -> str:
+    """A code value as a drafter reads it (« definitif » → « Définitif »)."""
+    if value == "":
+        return "(aucun)"
+    return VALEURS.get(str(value), str(value))
