@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def new_convention(page: Any) -> None:
 def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
     exe = chromium()
     from icalendar import Calendar
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     import accordgen
 
@@ -205,7 +206,13 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
 
             # The form: a wrong value, its message, corrected, saved; the summary follows
             step = "formulaire"
-            doc7 = page.locator(".ag-document", has_text="convention-7.yaml").locator("..")
+            line7 = page.locator(".ag-document", has_text="convention-7.yaml")
+            doc7 = line7.locator("..")
+            mark = time.monotonic()
+            line7.get_by_role("button", name="Générer").click()
+            doc7.locator("img.ag-page").first.wait_for()
+            times["1re génération + aperçu PDF"] = time.monotonic() - mark
+            assert line7.get_by_role("button", name="Comparer").is_disabled()
             mark = time.monotonic()
             doc7.get_by_role("button", name="Ouvrir").click()
             form = doc7.locator(".accordgen-formulaire")
@@ -225,13 +232,29 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
             assert "date_fin: 2025-06-15" in new.read_text(encoding="utf-8")
             doc7.locator(".ag-resume", has_text="15 juin 2025").wait_for()
 
+            # Générer again, then « Comparer » with the version it replaced: a tracked-changes DOCX
+            step = "comparaison"
+            line7.get_by_role("button", name="Générer").click()
+            expect(line7.get_by_role("button", name="Comparer")).to_be_enabled()
+            line7.get_by_role("button", name="Comparer").click()
+            with page.expect_download() as info:
+                line7.get_by_text("Télécharger la comparaison").click()
+            redline = tmp_path / "comparaison.docx"
+            info.value.save_as(redline)
+            assert info.value.suggested_filename == "convention-specifique-7-modifications.docx"
+            xml = zipfile.ZipFile(redline).read("word/document.xml").decode("utf-8")
+            deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml))
+            inserted = "".join(re.findall(r"<w:ins [^>]*>.*?</w:ins>", xml, re.S))
+            assert "30" in deleted and "15" in re.sub(r"<[^>]+>", "", inserted), (deleted, inserted[:300])
+            assert (workspace / "outputs" / DOSSIER / "versions-precedentes" / "convention-specifique-7.docx").is_file()
+
             # Générer: the PDF pages on screen, the DOCX and PDF downloads
             step = "génération"
             mark = time.monotonic()
             line.get_by_role("button", name="Générer").click()
             panel = line.locator("..")
             panel.locator("img.ag-page").first.wait_for()
-            times["Générer + aperçu PDF"] = time.monotonic() - mark
+            times["Générer + aperçu PDF (LibreOffice chaud)"] = time.monotonic() - mark
             assert panel.locator("img.ag-page").count() >= 2
             with page.expect_download() as info:
                 line.get_by_text("Télécharger DOCX").click()

@@ -27,6 +27,14 @@ def output_path(workspace: Path, doc: Document) -> Path:
     return workspace / OUTPUTS / doc.dossier.folder.name / f"{doc.output_stem}.docx"
 
 
+PREVIOUS = "versions-precedentes"
+
+
+def previous_path(output: Path) -> Path:
+    """Where the application keeps the version a new generation replaced (for « Comparer »)."""
+    return output.parent / PREVIOUS / output.name
+
+
 def kind_label(kind: str) -> str:
     try:
         return get_kind(kind).label

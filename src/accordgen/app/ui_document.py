@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import AccordgenError
+from ..render.output import write_atomic
 from . import data
 from .preview import PreviewError, page_images, pdf_bytes
 
@@ -52,9 +53,14 @@ class DocumentLine:
         self.status, self.links = w.HTML(), w.HTML()
         self.ouvrir = w.Button(description="Ouvrir", icon="edit", tooltip="Modifier dans le formulaire")
         self.generer = w.Button(description="Générer", button_style="primary", disabled=row.doc is None)
+        self.comparer = w.Button(description="Comparer", icon="exchange",
+                                 tooltip="Comparer à la version précédente (modifications suivies Word)")
         self.ouvrir.on_click(lambda _b: self.open_form())
         self.generer.on_click(lambda _b: self.generate())
-        buttons = [self.ouvrir, self.generer]
+        self.comparer.on_click(lambda _b: self.compare())
+        self.sortie = row.sortie
+        self.comparer.disabled = self.previous() is None
+        buttons = [self.ouvrir, self.generer, self.comparer]
         self.buttons = w.HBox(buttons)
         if row.genere and row.sortie is not None:
             self.status.value = message("déjà généré")
@@ -115,7 +121,13 @@ class DocumentLine:
             from ..render import render
 
             doc = self.app.loader.load(self.path)  # the file as it is now on disk
-            path = render(doc, data.output_path(self.app.workspace, doc))
+            target = data.output_path(self.app.workspace, doc)
+            before = target.read_bytes() if target.is_file() else None
+            path = render(doc, target)
+            self.sortie = path
+            if before is not None and before != path.read_bytes():  # keep the version it replaces
+                write_atomic(data.previous_path(path), before)
+            self.comparer.disabled = self.previous() is None
         except AccordgenError as exc:
             self.status.value = message(f"Génération impossible : {exc}", ok=False)
             return
@@ -125,6 +137,32 @@ class DocumentLine:
         finally:
             self.generer.disabled = False
         self._generated(path, start)
+
+    def previous(self) -> Path | None:
+        """The version the last generation replaced, when there is one."""
+        if self.sortie is None:
+            return None
+        previous = data.previous_path(self.sortie)
+        return previous if previous.is_file() and self.sortie.is_file() else None
+
+    def compare(self) -> None:
+        """The redline of the generated document against its previous version, as a download."""
+        from ..tools.redline import compare
+
+        previous = self.previous()
+        if previous is None or self.sortie is None:
+            self.status.value = message("Pas de version précédente : générez d'abord le document, "
+                                        "modifiez-le, puis générez-le à nouveau.", ok=False)
+            return
+        try:
+            redline = compare(previous.read_bytes(), self.sortie.read_bytes(), auteur="accordgen")
+        except AccordgenError as exc:
+            self.status.value = message(f"Comparaison impossible : {exc}", ok=False)
+            return
+        name = f"{self.sortie.stem}-modifications.docx"
+        self.status.value = message("Comparaison prête : les différences avec la version précédente "
+                                    "sont des modifications suivies (Word, onglet Révision).")
+        self.links.value = download_link(redline, name, DOCX_MIME, "Télécharger la comparaison")
 
     def _generated(self, path: Path, start: float) -> None:
         docx = path.read_bytes()
