@@ -44,7 +44,6 @@ class DocumentLine:
     def __init__(self, app: Application, row: data.LigneDocument) -> None:
         self.app, self.row = app, row
         self.path = row.entry.path
-        self.outdir = app.workspace / data.OUTPUTS / self.path.parent.name
         numero = f" n° {row.numero}" if row.numero else ""
         etat = (message("valide") if row.probleme is None else message(f"à corriger : {row.probleme}", ok=False))
         info = w.HTML(f"<b>{escape(row.type)}{escape(numero)}</b> — {row.statut} — {etat}"
@@ -65,7 +64,7 @@ class DocumentLine:
         if row.genere and row.sortie is not None:
             self.status.value = message("déjà généré")
             self.links.value = download_link(row.sortie.read_bytes(), row.sortie.name, DOCX_MIME, "Télécharger DOCX")
-        line = w.HBox([info, self.buttons, w.VBox([self.status, self.links])],
+        line = w.HBox([info, self.buttons, w.VBox([self.status, self.links], layout=w.Layout(width="22em"))],
                       layout=w.Layout(align_items="center"))
         line.add_class("ag-document")
         self.form_area = w.VBox()
@@ -83,7 +82,7 @@ class DocumentLine:
             self.ouvrir.description = "Ouvrir"
             return
         start = time.perf_counter()
-        form = Formulaire(self.path, self.outdir)
+        form = Formulaire(self.path)  # the dossier's output folder, as everywhere
         form.titre.value = (f"<h4 style='margin:0.2em 0'>Formulaire — {escape(self.row.type)}"
                             f"{' n° ' + escape(self.row.numero) if self.row.numero else ''}</h4>"
                             "<div style='color:#555'>Les champs marqués <span style='color:#b42318'>*</span> "
