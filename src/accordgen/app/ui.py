@@ -43,7 +43,7 @@ class Application:
         self.tabs = w.Tab(children=[self.accueil, self.dossier, self.echeancier],
                           titles=("Accueil", "Dossier", "Échéancier"))
         header = w.HTML(f"{STYLE}<h2>Accords de coopération</h2>"
-                        f"<p>Espace de travail : {escape(str(workspace))}</p>")
+                        f"<p title='{escape(str(workspace))}'>Espace de travail « {escape(workspace.name)} »</p>")
         self.widget = w.VBox([header, self.tabs])
         self.tri = w.Dropdown(description="Trier par", value="date",
                               options=[("Date", "date"), ("Dossier", "dossier"), ("Échéance", "libelle")])
@@ -102,7 +102,7 @@ class Application:
             b.disabled = row.terme == "accord invalide"
             buttons.append(b)
         items: list[w.Widget] = [w.HTML(
-            f"<h3>Dossier {escape(row.nom)}</h3><p>{escape(row.parties)}<br>"
+            f"<h3>{escape(row.parties)}</h3><p><small>Dossier {escape(row.nom)}</small><br>"
             f"Terme en vigueur : {escape(row.terme)}</p>"
             + (f"<p>{_message(note)}</p>" if note else "")), w.HBox(buttons), creation]
         for doc_row in row.documents:

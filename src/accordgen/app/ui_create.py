@@ -53,11 +53,16 @@ class Panel:
         create_button = w.Button(description="Créer", button_style="primary")
         cancel = w.Button(description="Annuler")
         children: list[w.Widget] = [w.HTML(f"<h4>{escape(title)}</h4>")]
+        first = fields.pop("nom", None)  # the dossier's name comes first
+        if first is not None:
+            children.append(first)
+            fields = {"nom": first, **fields}
+            self.fields = fields
         for heading, group in self.groups:
             children += [w.HTML(f"<b>{escape(heading)}</b>"), *group.values()]
         if self.groups:
             children.append(w.HTML("<b>L'accord</b>"))
-        children += list(fields.values())
+        children += [f for name, f in fields.items() if name != "nom"]
         children += [w.HBox([create_button, cancel]), self.message]
         self.widget = w.VBox(children, layout=w.Layout(border="1px solid #ccc", padding="0.5em 1em",
                                                        margin="0.5em 0"))

@@ -70,7 +70,7 @@ class DocumentLine:
         self.form_area = w.VBox()
         self.summary = w.HTML()
         self.preview = w.VBox()
-        self.panel = w.VBox([self.form_area, self.summary, self.preview])
+        self.panel = w.VBox([self.form_area, self.preview, self.summary])
         self.widget = w.VBox([line, self.panel], layout=w.Layout(margin="0 0 0.5em 0"))
 
     # --- form ---------------------------------------------------------------------------------
