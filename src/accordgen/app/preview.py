@@ -29,8 +29,23 @@ from ..errors import AccordgenError, PdfError
 
 ENV = "ACCORDGEN_UNOSERVER"
 SYSTEM_PYTHON = "/usr/bin/python3"
-_LAUNCH = ("import sys; sys.path.append({site!r}); from unoserver.server import main; "
-           "sys.argv = ['unoserver'] + sys.argv[1:]; main()")
+# LibreOffice starts once the app answers, plus a few seconds for its kernel: started at the same
+# time, it made the app's first page 3 s slower on this 2-core machine.
+_LAUNCH = """\
+import socket, sys, time
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(({host!r}, {after}), 0.5).close()
+        break
+    except OSError:
+        time.sleep(0.3)
+time.sleep({delay})
+sys.path.append({site!r})
+from unoserver.server import main
+sys.argv = ['unoserver'] + sys.argv[1:]
+main()
+"""
 
 
 class PreviewError(AccordgenError):
@@ -50,9 +65,11 @@ def _site_of_unoserver() -> str | None:
     return str(Path(unoserver.__file__).resolve().parent.parent)
 
 
-def start_warm_office(port: int, uno_port: int) -> subprocess.Popen[bytes] | None:
+def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = None,
+                      delay: float = 3.0) -> subprocess.Popen[bytes] | None:
     """Start unoserver on 127.0.0.1:``port`` (LibreOffice on ``uno_port``), or None when the
-    system Python has no UNO or LibreOffice is missing. Its output goes to a temporary log."""
+    system Python has no UNO or LibreOffice is missing. With ``after`` (host, port), LibreOffice
+    starts ``delay`` seconds after that address answers. Its output goes to a temporary log."""
     from ..tools.pdf import find_soffice
 
     site, soffice = _site_of_unoserver(), find_soffice()
@@ -62,7 +79,11 @@ def start_warm_office(port: int, uno_port: int) -> subprocess.Popen[bytes] | Non
         return None
     profile = Path(tempfile.mkdtemp(prefix="accordgen-office-"))
     log = (profile / "unoserver.log").open("wb")
-    argv = [SYSTEM_PYTHON, "-c", _LAUNCH.format(site=site), "--interface", "127.0.0.1", "--port", str(port),
+    host, wait_port = after or ("127.0.0.1", 0)
+    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0)
+    if after is None:
+        code = code.replace("deadline = time.monotonic() + 60", "deadline = 0")
+    argv = [SYSTEM_PYTHON, "-c", code, "--interface", "127.0.0.1", "--port", str(port),
             "--uno-port", str(uno_port), "--executable", soffice,
             "--user-installation", str(profile / "profil")]
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -83,7 +83,8 @@ def serve(folder: str | None, host: str = "127.0.0.1", port: int = 0, token: str
     from .preview import start_warm_office
 
     uno = free_port()
-    if start_warm_office(uno, free_port()) is not None:  # dies with this process (parent-death signal)
+    after = ("127.0.0.1" if host == "localhost" else host, port)
+    if start_warm_office(uno, free_port(), after=after) is not None:  # dies with this process (parent-death signal)
         env[UNOSERVER] = f"127.0.0.1:{uno}"
     else:
         print("  (LibreOffice absent : l'aperçu PDF sera indisponible ou plus lent)")
