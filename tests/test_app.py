@@ -309,3 +309,44 @@ def test_app_outside_a_workspace_says_so(tmp_path: Path) -> None:
                           env={k: v for k, v in os.environ.items() if k != "ACCORDGEN_WORKSPACE"})
     assert proc.returncode == 2
     assert str(tmp_path) in proc.stderr and "accordgen init" in proc.stderr
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["app", "groupe"])
+def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) -> None:
+    """``accordgen app`` keeps LibreOffice warm (unoserver) for the preview; a SIGTERM to the
+    app alone, or to its whole process group (as Ctrl+C does), leaves none of them running."""
+    import psutil
+
+    from accordgen.tools.pdf import find_soffice
+
+    if find_soffice() is None or not Path("/usr/bin/python3").is_file():
+        pytest.skip("LibreOffice absent : pas de LibreOffice maintenu chaud à arrêter")
+    workspace = tmp_path / "espace"
+    subprocess.run([sys.executable, "-m", "accordgen", "init", str(workspace)], check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "accordgen", "app", str(workspace), "--no-browser",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        office: list[psutil.Process] = []
+        while time.monotonic() < deadline and not office:
+            time.sleep(0.1)  # stopped as LibreOffice starts: the case that used to hang
+            office = [p for p in psutil.Process(proc.pid).children(recursive=True)
+                      if p.name() in ("oosplash", "soffice.bin", "soffice")]
+        assert office, "LibreOffice n'a pas été démarré par l'application"
+        family = psutil.Process(proc.pid).children(recursive=True)
+        family += [c for p in office for c in p.children(recursive=True) if c not in family]
+        if group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        _gone, alive = psutil.wait_procs(family, timeout=30)
+        assert not alive, [p.name() for p in alive]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for p in locals().get("family", []):  # never leave a LibreOffice behind a failed test
+            with contextlib.suppress(psutil.Error):
+                p.kill()

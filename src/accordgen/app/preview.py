@@ -32,7 +32,16 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 # LibreOffice starts once the app answers, plus a few seconds for its kernel: started at the same
 # time, it made the app's first page 3 s slower on this 2-core machine.
 _LAUNCH = """\
-import socket, sys, time
+import os, signal, socket, sys, threading, time
+parent = os.getppid()
+
+def watchdog():  # the app gone: what unoserver has not stopped 5 s later is killed
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    time.sleep(5)
+    os.killpg(0, signal.SIGKILL)
+
+threading.Thread(target=watchdog, daemon=True).start()
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
     try:
@@ -86,8 +95,12 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     argv = [SYSTEM_PYTHON, "-c", code, "--interface", "127.0.0.1", "--port", str(port),
             "--uno-port", str(uno_port), "--executable", soffice,
             "--user-installation", str(profile / "profil")]
+    # Its own session (process group): a signal to the app's group (Ctrl+C, killpg) would reach
+    # LibreOffice twice, directly and forwarded by unoserver. The parent-death signal asks
+    # unoserver to stop LibreOffice; LibreOffice stopped while starting may hang (oosplash with a
+    # dead soffice.bin), so the launcher's watchdog kills its whole group 5 s after the app died.
     return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            preexec_fn=_parent_death_signal)
+                            preexec_fn=_parent_death_signal, start_new_session=True)
 
 
 def _warm_pdf(address: str, docx: bytes, wait: float) -> bytes:
