@@ -130,7 +130,7 @@ def pdf_bytes(docx_path: Path, wait: float = 30.0) -> bytes:
     from ..tools.pdf import convert, find_soffice
 
     if find_soffice() is None:
-        raise PreviewError("aperçu PDF indisponible : LibreOffice n'est pas installé sur ce poste "
+        raise PreviewError("Aperçu PDF indisponible : LibreOffice n'est pas installé sur ce poste "
                            "(installez libreoffice-writer) ; le DOCX reste téléchargeable")
     with tempfile.TemporaryDirectory(prefix="accordgen-apercu-") as tmp:
         copy = Path(tmp) / docx_path.name
@@ -138,7 +138,7 @@ def pdf_bytes(docx_path: Path, wait: float = 30.0) -> bytes:
         try:
             convert([copy])
         except PdfError as exc:
-            raise PreviewError(f"aperçu PDF impossible : {exc}") from None
+            raise PreviewError(f"Aperçu PDF impossible : {exc}") from None
         return copy.with_suffix(".pdf").read_bytes()
 
 
