@@ -403,3 +403,9 @@ def test_code_values_are_shown_as_french_labels(dossier: Path, tmp_path: Path) -
     labels = [label for label, _value in form.champ("statut").entree.options]
     assert "Définitif" in labels and "definitif" not in labels
     assert form.champ("statut").entree.value == "definitif"
+
+
+def test_help_texts_name_code_values_by_their_labels(dossier: Path, tmp_path: Path) -> None:
+    form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
+    title = form.champ("statut").widget.children[0].value
+    assert "« Définitif »" in title and "definitif" not in title
