@@ -29,7 +29,7 @@ def party(n: int, **kw: str) -> dict[str, str]:
     return {**base, **kw}
 
 
-ANSWERS = dict(duree="4", preavis="30", juridiction="tribunal administratif de Versailles", lieu="Évry",
+ANSWERS = dict(duree="4", preavis="30", reponse="10", confidentialite="3", amiable="1", juridiction="tribunal administratif de Versailles", lieu="Évry",
                axes="Numérique responsable\nSport pour tous")
 
 
@@ -59,6 +59,9 @@ def test_new_dossier_is_valid_and_renders(workspace: Path) -> None:
     assert doc.title() == "ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE L'ESSONNE ET LA SOCIÉTÉ ACME"
     assert [a.titre for a in doc.params.axes] == ["Numérique responsable", "Sport pour tous"]
     assert doc.params.clauses.duree.valeur == 4 and doc.params.parties[1].siren == "380129866"
+    clauses = doc.params.clauses
+    assert (clauses.delai_reponse_communication.valeur, clauses.confidentialite_survie.valeur,
+            clauses.delai_reglement_amiable.valeur) == (10, 3, 1)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Accord de coopération") and "statut: projet" in text and "&id" not in text
     assert accordgen.render_bytes(doc)[:2] == b"PK"

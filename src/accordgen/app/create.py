@@ -192,6 +192,9 @@ ACCORD_QUESTIONS = {  # answer -> (path, French label)
     "titre": ("titre", "Titre de l'accord"),
     "duree": ("clauses.duree.valeur", "Durée de l'accord (en années)"),
     "preavis": ("clauses.preavis_resiliation.valeur", "Préavis de résiliation (en jours)"),
+    "reponse": ("clauses.delai_reponse_communication.valeur", "Délai de réponse aux communications (en jours)"),
+    "confidentialite": ("clauses.confidentialite_survie.valeur", "Confidentialité après la fin (en années)"),
+    "amiable": ("clauses.delai_reglement_amiable.valeur", "Règlement amiable (en mois)"),
     "juridiction": ("clauses.juridiction", "Juridiction compétente"),
     "lieu": ("signature.lieu", "Lieu de signature"),
     "date_signature": ("signature.date", "Date de signature"),
@@ -242,7 +245,7 @@ def accord_raw(answers: Mapping[str, Any], parties: list[Mapping[str, Any]]) -> 
     clauses["delai_reponse_communication"] = {"valeur": 15, "unite": "jours"}
     clauses["delai_reglement_amiable"] = {"valeur": 2, "unite": "mois"}
     clauses["confidentialite_survie"] = {"valeur": 5, "unite": "ans"}
-    for name in ("duree", "preavis"):
+    for name in ("duree", "preavis", "reponse", "confidentialite", "amiable"):
         value = _clean(answers.get(name))
         path = ACCORD_QUESTIONS[name][0]
         if isinstance(value, str) and value.isdigit():
