@@ -321,6 +321,12 @@ def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) ->
 
     if find_soffice() is None or not Path("/usr/bin/python3").is_file():
         pytest.skip("LibreOffice absent : pas de LibreOffice maintenu chaud à arrêter")
+    def named(p: psutil.Process) -> bool:  # a process may end while it is looked at
+        try:
+            return p.name() in ("oosplash", "soffice.bin", "soffice")
+        except psutil.Error:
+            return False
+
     workspace = tmp_path / "espace"
     subprocess.run([sys.executable, "-m", "accordgen", "init", str(workspace)], check=True, capture_output=True)
     port = free_port()
@@ -332,11 +338,11 @@ def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) ->
         office: list[psutil.Process] = []
         while time.monotonic() < deadline and not office:
             time.sleep(0.1)  # stopped as LibreOffice starts: the case that used to hang
-            office = [p for p in psutil.Process(proc.pid).children(recursive=True)
-                      if p.name() in ("oosplash", "soffice.bin", "soffice")]
+            office = [p for p in psutil.Process(proc.pid).children(recursive=True) if named(p)]
         assert office, "LibreOffice n'a pas été démarré par l'application"
         family = psutil.Process(proc.pid).children(recursive=True)
-        family += [c for p in office for c in p.children(recursive=True) if c not in family]
+        with contextlib.suppress(psutil.Error):
+            family += [c for p in office for c in p.children(recursive=True) if c not in family]
         if group:
             os.killpg(proc.pid, signal.SIGTERM)
         else:
@@ -350,3 +356,5 @@ def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) ->
         for p in locals().get("family", []):  # never leave a LibreOffice behind a failed test
             with contextlib.suppress(psutil.Error):
                 p.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
