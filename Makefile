@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
+	mkdir -p $(VENV)/share/jupyter/lab/settings  # an editable install skips the wheel's data files
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/python -m ipykernel install --sys-prefix --name accordgen --display-name "Python (accordgen)" >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with the package (editable, Dask extra), its Jupyter kernel and the test tools
 
-demo: $(STAMP)  ## generate the example dossier into outputs/demo through the notebooks
-	$(BIN)/accordgen demo $(DOSSIER) --out outputs/demo
+demo: $(STAMP)  ## generate the example dossier into outputs/<dossier>/ through the notebooks
+	$(BIN)/accordgen demo $(DOSSIER)
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,42 +99,163 @@ def upcoming_key_dates(workspace: Path) -> set[tuple[dt.date, str]]:
     return out
 
 
-def test_app_home_dossier_generate_downloads(tmp_path: Path) -> None:
+def fill(scope: Any, label: str, value: str, nth: int = 0) -> None:
+    """Type ``value`` into the ipywidgets text field (or text area) labelled ``label``."""
+    box = scope.locator(".widget-text, .widget-textarea", has=scope.page.get_by_text(label, exact=True)).nth(nth)
+    box.locator("input, textarea").fill(value)
+
+
+def choose(scope: Any, label: str, option: str, nth: int = 0) -> None:
+    box = scope.locator(".widget-dropdown", has=scope.page.get_by_text(label, exact=True)).nth(nth)
+    box.locator("select").select_option(label=option)
+
+
+PARTIES = [
+    {"Dénomination": "Département de l'Essonne", "Nom court dans le texte": "Département",
+     "Adresse (une ligne par ligne)": "Hôtel du Département\n91012 ÉVRY CEDEX",
+     "Représentant — prénom": "Paul", "Représentant — nom": "MARTIN",
+     "Représentant — qualité": "Président du Conseil départemental"},
+    {"Dénomination": "ACME", "Nom court dans le texte": "Acme", "Adresse (une ligne par ligne)": "1 rue de la Paix\n75002 PARIS",
+     "SIREN (facultatif)": "380129867", "Greffe du RCS (société)": "Paris", "Représentant — prénom": "Anne",
+     "Représentant — nom": "DURAND", "Représentant — qualité": "Directrice générale"},
+]
+
+
+def new_dossier(page: Any) -> None:
+    """« Nouveau dossier »: a wrong SIREN is refused with its field named, nothing written;
+    corrected, the dossier is created and opens."""
+    page.get_by_role("button", name="Nouveau dossier").click()
+    panel = page.locator(".ag-creation")
+    fill(panel, "Nom du dossier", "Essonne ACME 2026")
+    for n, answers in enumerate(PARTIES):
+        for label, value in answers.items():
+            fill(panel, label, value, nth=n)
+    choose(panel, "Représentant — civilité", "Madame", nth=1)
+    fill(panel, "Juridiction compétente", "tribunal administratif de Versailles")
+    fill(panel, "Lieu de signature", "Évry")
+    fill(panel, "Axes de coopération (un titre par ligne)", "Numérique responsable\nSport pour tous")
+    panel.get_by_role("button", name="Créer").click()
+    panel.get_by_text("Partie 2 — SIREN").wait_for()
+    assert "SIREN invalide" in panel.inner_text() and "Rien n'a été écrit" in panel.inner_text()
+    check_screen(page, "nouveau dossier refusé")
+    fill(panel, "SIREN (facultatif)", "380129866", nth=1)
+    panel.get_by_role("button", name="Créer").click()
+    page.get_by_text("Dossier créé : essonne-acme-2026").wait_for()
+    check_screen(page, "nouveau dossier")
+
+
+def new_convention(page: Any) -> None:
+    page.get_by_role("button", name="Ajouter une convention").click()
+    panel = page.locator(".ag-creation")
+    choose(panel, "Axe de l'accord", "Axe n° 2 : Formation dans le domaine social et inclusion")
+    fill(panel, "Date de début", "31/02/2025")
+    fill(panel, "Date de fin", "30/06/2025")
+    panel.get_by_role("button", name="Créer").click()
+    panel.get_by_text("Date de début", exact=False).nth(1).wait_for()
+    assert "Rien n'a été écrit" in panel.inner_text()
+    check_screen(page, "nouvelle convention refusée")
+    fill(panel, "Date de début", "03/03/2025")
+    panel.get_by_role("button", name="Créer").click()
+    page.get_by_text("Document créé : convention-7.yaml").wait_for()
+
+
+def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
     exe = chromium()
     from icalendar import Calendar
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     import accordgen
 
     workspace = tmp_path / "espace"
     subprocess.run([sys.executable, "-m", "accordgen", "init", str(workspace)], check=True,
                    capture_output=True)
+    times: dict[str, float] = {}
     with app_server(workspace, tmp_path / "etat") as (url, started), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(30_000)
+        step = "accueil"
         try:
             # Accueil
             page.goto(url)
             page.get_by_text("Dossiers (1)").wait_for()
-            ready = time.monotonic() - started
+            times["app prête"] = time.monotonic() - started
             body = page.locator("body").inner_text().replace("\xa0", " ")
             assert DOSSIER in body and "Département de Seine-et-Marne" in body and "ORANGE" in body
             assert "Terme en vigueur : du 1er juillet 2022" in body and "Prochaine échéance" in body
             check_screen(page, "accueil")
 
+            step = "nouveau dossier"
+            new_dossier(page)
+            created = workspace / "dossiers" / "essonne-acme-2026" / "accord.yaml"
+            assert accordgen.load(created).params.parties[1].siren == "380129866"
+
             # Dossier
-            page.get_by_role("button", name="Ouvrir le dossier").click()
+            step = "dossier"
+            page.locator(".lm-TabBar-tab", has_text="Accueil").click()
+            page.locator(".ag-dossier", has_text=DOSSIER).get_by_role("button", name="Ouvrir le dossier").click()
             page.get_by_text(f"Dossier {DOSSIER}").wait_for()
-            line = page.locator(".widget-hbox", has_text="convention-1.yaml")
+            line = page.locator(".ag-document", has_text="convention-1.yaml")
             assert "Convention spécifique n° 1" in line.inner_text()
             check_screen(page, "dossier")
 
-            # Générer, then the DOCX download
+            step = "nouvelle convention"
+            new_convention(page)
+            new = workspace / "dossiers" / DOSSIER / "convention-7.yaml"
+            assert accordgen.load(new).params.date_debut == dt.date(2025, 3, 3)
+
+            # The form: a wrong value, its message, corrected, saved; the summary follows
+            step = "formulaire"
+            line7 = page.locator(".ag-document", has_text="convention-7.yaml")
+            doc7 = line7.locator("..")
+            mark = time.monotonic()
+            line7.get_by_role("button", name="Générer").click()
+            doc7.locator("img.ag-page").first.wait_for()
+            times["1re génération + aperçu PDF"] = time.monotonic() - mark
+            assert line7.get_by_role("button", name="Comparer").is_disabled()
+            mark = time.monotonic()
+            doc7.get_by_role("button", name="Ouvrir").click()
+            form = doc7.locator(".accordgen-formulaire")
+            form.get_by_text("Formulaire — Convention spécifique n° 7").wait_for()
+            times["formulaire ouvert"] = time.monotonic() - mark
+            date_fin = form.locator(".accordgen-champ-date_fin input")
+            assert date_fin.input_value() == "30/06/2025"
+            mark = time.monotonic()
+            date_fin.fill("31/06/2025")
+            form.locator(".accordgen-erreur", has_text="31/06/2025").first.wait_for()
+            times["message de champ"] = time.monotonic() - mark
+            check_screen(page, "formulaire en erreur")
+            date_fin.fill("15/06/2025")
+            form.get_by_text("modifications non enregistrées").wait_for()
+            form.get_by_role("button", name="Enregistrer").click()
+            form.get_by_text("Enregistré dans").wait_for()
+            assert "date_fin: 2025-06-15" in new.read_text(encoding="utf-8")
+            doc7.locator(".ag-resume", has_text="15 juin 2025").wait_for()
+
+            # Générer again, then « Comparer » with the version it replaced: a tracked-changes DOCX
+            step = "comparaison"
+            line7.get_by_role("button", name="Générer").click()
+            expect(line7.get_by_role("button", name="Comparer")).to_be_enabled()
+            line7.get_by_role("button", name="Comparer").click()
+            with page.expect_download() as info:
+                line7.get_by_text("Télécharger la comparaison").click()
+            redline = tmp_path / "comparaison.docx"
+            info.value.save_as(redline)
+            assert info.value.suggested_filename == "convention-specifique-7-modifications.docx"
+            xml = zipfile.ZipFile(redline).read("word/document.xml").decode("utf-8")
+            deleted = "".join(re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml))
+            inserted = "".join(re.findall(r"<w:ins [^>]*>.*?</w:ins>", xml, re.S))
+            assert "30" in deleted and "15" in re.sub(r"<[^>]+>", "", inserted), (deleted, inserted[:300])
+            assert (workspace / "outputs" / DOSSIER / "versions-precedentes" / "convention-specifique-7.docx").is_file()
+
+            # Générer: the PDF pages on screen, the DOCX and PDF downloads
+            step = "génération"
             mark = time.monotonic()
             line.get_by_role("button", name="Générer").click()
-            line.get_by_text("Document généré").wait_for()
-            generate = time.monotonic() - mark
+            panel = line.locator("..")
+            panel.locator("img.ag-page").first.wait_for()
+            times["Générer + aperçu PDF (LibreOffice chaud)"] = time.monotonic() - mark
+            assert panel.locator("img.ag-page").count() >= 2
             with page.expect_download() as info:
                 line.get_by_text("Télécharger DOCX").click()
             docx = tmp_path / "telecharge.docx"
@@ -142,9 +264,15 @@ def test_app_home_dossier_generate_downloads(tmp_path: Path) -> None:
             written = workspace / "outputs" / DOSSIER / "convention-specifique-1.docx"
             assert docx.read_bytes() == written.read_bytes()
             assert docx.read_bytes() == accordgen.render_bytes(accordgen.load(source))
+            with page.expect_download() as info:
+                line.get_by_text("Télécharger PDF").click()
+            pdf = tmp_path / "telecharge.pdf"
+            info.value.save_as(pdf)
+            assert pdf.read_bytes().startswith(b"%PDF") and info.value.suggested_filename == "convention-specifique-1.pdf"
             check_screen(page, "génération")
 
             # Échéancier and its iCalendar export
+            step = "échéancier"
             page.locator(".lm-TabBar-tab", has_text="Échéancier").click()
             page.get_by_text("Échéances à venir").wait_for()
             check_screen(page, "échéancier")
@@ -160,12 +288,12 @@ def test_app_home_dossier_generate_downloads(tmp_path: Path) -> None:
         except BaseException:
             SHOTS.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(Exception):
-                page.screenshot(path=str(SHOTS / "echec.png"), full_page=True)
+                page.screenshot(path=str(SHOTS / f"echec-{step}.png"), full_page=True)
             raise
         finally:
             browser.close()
-    print(f"\napp prête en {ready:.1f} s ; « Générer » en {generate:.2f} s")
-    assert ready < 30
+    print("\n" + " ; ".join(f"{k} : {v:.2f} s" for k, v in times.items()))
+    assert times["app prête"] < 30
 
 
 def test_app_refuses_a_network_address_without_token(tmp_path: Path) -> None:
@@ -181,3 +309,52 @@ def test_app_outside_a_workspace_says_so(tmp_path: Path) -> None:
                           env={k: v for k, v in os.environ.items() if k != "ACCORDGEN_WORKSPACE"})
     assert proc.returncode == 2
     assert str(tmp_path) in proc.stderr and "accordgen init" in proc.stderr
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["app", "groupe"])
+def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) -> None:
+    """``accordgen app`` keeps LibreOffice warm (unoserver) for the preview; a SIGTERM to the
+    app alone, or to its whole process group (as Ctrl+C does), leaves none of them running."""
+    import psutil
+
+    from accordgen.tools.pdf import find_soffice
+
+    if find_soffice() is None or not Path("/usr/bin/python3").is_file():
+        pytest.skip("LibreOffice absent : pas de LibreOffice maintenu chaud à arrêter")
+    def named(p: psutil.Process) -> bool:  # a process may end while it is looked at
+        try:
+            return p.name() in ("oosplash", "soffice.bin", "soffice")
+        except psutil.Error:
+            return False
+
+    workspace = tmp_path / "espace"
+    subprocess.run([sys.executable, "-m", "accordgen", "init", str(workspace)], check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "accordgen", "app", str(workspace), "--no-browser",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        office: list[psutil.Process] = []
+        while time.monotonic() < deadline and not office:
+            time.sleep(0.1)  # stopped as LibreOffice starts: the case that used to hang
+            office = [p for p in psutil.Process(proc.pid).children(recursive=True) if named(p)]
+        assert office, "LibreOffice n'a pas été démarré par l'application"
+        family = psutil.Process(proc.pid).children(recursive=True)
+        with contextlib.suppress(psutil.Error):
+            family += [c for p in office for c in p.children(recursive=True) if c not in family]
+        if group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        _gone, alive = psutil.wait_procs(family, timeout=30)
+        assert not alive, [p.name() for p in alive]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        for p in locals().get("family", []):  # never leave a LibreOffice behind a failed test
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)

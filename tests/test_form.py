@@ -383,3 +383,29 @@ def test_merge_keeps_every_change_when_the_layout_is_the_drafters(base: list[str
 def test_merge_keeps_the_drafters_layout_when_nothing_changed(base: list[str], data: st.DataObject) -> None:
     original = [line + data.draw(st.sampled_from(["", "  ", "   # mis en forme"])) for line in base]
     assert merge3(original, base, base) == original
+
+
+def test_dates_are_shown_and_typed_the_french_way(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "accord.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    field = form.champ("signature.date")
+    assert field.entree.value == "01/07/2022" and not form.a_modifications()
+    field.entree.value = "4 juillet 2022"
+    assert form.problemes == [] and form.enregistrer(), form.message.value
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == ["-  date: 2022-07-01", "+  date: 2022-07-04"]
+    field.entree.value = "31/06/2022"
+    assert form.problemes and "31/06/2022" in field.erreur.value
+
+
+def test_code_values_are_shown_as_french_labels(dossier: Path, tmp_path: Path) -> None:
+    form = Formulaire(dossier / "accord.yaml", tmp_path / "out")
+    labels = [label for label, _value in form.champ("statut").entree.options]
+    assert "Définitif" in labels and "definitif" not in labels
+    assert form.champ("statut").entree.value == "definitif"
+
+
+def test_help_texts_name_code_values_by_their_labels(dossier: Path, tmp_path: Path) -> None:
+    form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
+    title = form.champ("statut").widget.children[0].value
+    assert "« Définitif »" in title and "definitif" not in title

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -133,7 +134,7 @@ def open_notebook(page: Any, base: str, token: str, rel: str) -> None:
     """Open a notebook and wait until its kernel is connected and idle."""
     page.goto(f"{base}/lab/tree/{rel}?token={token}", wait_until="domcontentloaded")
     page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell", timeout=60_000)
-    page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=60_000)
+    page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\| (Inactif|Idle)")).first.wait_for(timeout=60_000)
 
 
 def prompts(page: Any) -> list[str]:
@@ -148,7 +149,7 @@ def run_all_cells(page: Any) -> None:
         seen = prompts(page)
         started = any(p != "[ ]:" for p in seen)
         if not started and time.monotonic() - clicked_at > 10:  # (again, if the first was too early)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^(Exécution|Run)$")).first.click()
             page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
             clicked_at = time.monotonic()
         done = seen and all(p[1:-2].isdigit() for p in seen)
@@ -234,7 +235,7 @@ def test_notebooks_run_in_jupyterlab_and_the_form_speaks_french(tmp_path: Path) 
     root = tmp_path / "root"
     shutil.copytree(packaged("notebooks"), root / "notebooks")
     shutil.copytree(ROOT / "examples", root / "examples")
-    outputs = root / "outputs" / "notebooks"
+    outputs = root / "outputs" / "seine-et-marne-orange-2022"  # the notebooks write where the app does
     started = time.monotonic()
     with jupyter_lab(root, tmp_path / "state") as (base, token, _proc), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
@@ -243,12 +244,17 @@ def test_notebooks_run_in_jupyterlab_and_the_form_speaks_french(tmp_path: Path) 
             page.set_default_timeout(30_000)
 
             # 1. every kind's notebook, top to bottom: no cell errs, the DOCX appears
+            french = False
             for kind in DOCUMENT_KINDS.values():
                 mark = time.time()
                 open_notebook(page, base, token, f"notebooks/{kind.notebook}")
+                if not french:  # JupyterLab speaks French: the language pack is its default
+                    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+                    assert "Fichier" in menus and "File" not in menus, menus
+                    french = True
                 run_all_cells(page)
                 assert_no_error(page, kind.notebook)
-                written = [p for p in outputs.glob("*.docx") if p.stat().st_mtime >= mark - 1]
+                written = [p for p in outputs.rglob("*.docx") if p.stat().st_mtime >= mark - 1]
                 assert written, f"{kind.notebook} : aucun DOCX écrit dans {outputs}"
                 panel = page.locator(PANEL)
                 assert panel.locator(".accordgen-apercu p").count() >= 5, f"{kind.notebook} : pas d'aperçu"

@@ -32,7 +32,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ("pyproject.toml", "README.md", "src", "templates", "clauses", "notebooks", "examples")
+SOURCES = ("pyproject.toml", "README.md", "src", "templates", "clauses", "notebooks", "examples", "jupyter")
 
 
 def _run(cmd: list[str | Path], cwd: Path, env: dict[str, str], timeout: int = 300) -> str:
@@ -123,6 +123,9 @@ def test_the_wheel_works_from_a_workspace_without_the_checkout(tmp_path: Path) -
     seen = json.loads(_run([bin_ / "python", "-c", probe], cwd=ws, env=env))
     assert Path(seen["file"]).is_relative_to(venv), seen["file"]
     assert Path(seen["templates"]).is_relative_to(venv)
+    # JupyterLab opens in French (the language pack is a dependency; the wheel sets the default)
+    overrides = json.loads((venv / "share/jupyter/lab/settings/overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "fr_FR"
     assert not [p for p in seen["path"] if _in_checkout(p)], seen["path"]
     assert Path(seen["kernel"]).parent == bin_, seen["kernel"]
 
@@ -145,7 +148,7 @@ def test_the_wheel_works_from_a_workspace_without_the_checkout(tmp_path: Path) -
     _run([bin_ / "python", "-m", "papermill", "--cwd", "notebooks", "-k", "python3",
           "--no-progress-bar", "notebooks/convention_specifique.ipynb",
           "outputs/convention_specifique-execute.ipynb"], cwd=ws, env=env)
-    assert (ws / "outputs" / "notebooks" / "convention-specifique-4.docx").is_file()
+    assert (ws / "outputs" / "seine-et-marne-orange-2022" / "convention-specifique-4.docx").is_file()
 
     # a two-row batch
     with open(ws / "dossiers" / "registre.csv", encoding="utf-8", newline="") as fh:

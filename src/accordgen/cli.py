@@ -155,7 +155,7 @@ def _cmd_clauses(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
-    return run_demo(Path(args.dossier), Path(args.out))
+    return run_demo(Path(args.dossier), Path(args.out) if args.out else None)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -310,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="générer tout un dossier par les notebooks (papermill)")
     p.add_argument("dossier", help="dossier contenant accord.yaml")
-    p.add_argument("--out", default="outputs/demo", help="dossier de sortie")
+    p.add_argument("--out", help="dossier de sortie (défaut : outputs/<dossier>/ de l'espace, "
+                   "comme l'application et les notebooks)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("batch", help="générer les documents d'un registre (CSV ou Excel), en parallèle")

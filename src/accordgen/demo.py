@@ -24,10 +24,25 @@ def dossier_documents(folder: Path) -> list[tuple[str, Path]]:
     return sorted(found, key=lambda kp: (kp[0] != "accord", str(kp[1])))
 
 
-def run_demo(folder: Path, out: Path) -> int:
-    """Run each document's notebook through papermill into ``out``; executed notebooks go to
-    ``out/notebooks`` as the record of what was generated."""
+def _stem(path: Path) -> str:
+    """The document's output name (the kind's: the same for the app, the notebooks, batch)."""
+    from .dossier import load
+
+    try:
+        return load(path).output_stem
+    except AccordgenError:
+        return path.stem
+
+
+def run_demo(folder: Path, out: Path | None = None) -> int:
+    """Run each document's notebook through papermill into ``out`` (default: the dossier's
+    output folder, ``outputs/<dossier>/``, where the application and the notebooks write too),
+    each DOCX under its kind's name; executed notebooks go to ``out/notebooks`` as the record
+    of what was generated."""
+    from .resources import output_folder
+
     folder = Path(folder).resolve()  # the loader gives absolute paths; `make demo` a relative one
+    out = Path(out) if out is not None else output_folder(folder)
     docs = dossier_documents(folder)
     if not docs:
         raise AccordgenError(f"{folder} : aucun document YAML (champ « type ») trouvé")
@@ -39,11 +54,11 @@ def run_demo(folder: Path, out: Path) -> int:
         executed = out / "notebooks" / rel.parent / f"{path.stem}.ipynb"
         start = time.perf_counter()
         try:
-            run_notebook(kind, path, sub, executed, output_name=path.stem)
+            run_notebook(kind, path, sub, executed)
         except AccordgenError as exc:
             failures += 1
             print(f"ÉCHEC {rel} : {exc}")
             continue
-        print(f"ok    {rel} -> {sub / (path.stem + '.docx')}  ({time.perf_counter() - start:.1f} s)")
+        print(f"ok    {rel} -> {sub / (_stem(path) + '.docx')}  ({time.perf_counter() - start:.1f} s)")
     print(f"{len(docs) - failures}/{len(docs)} documents générés dans {out}")
     return 1 if failures else 0

@@ -12,9 +12,9 @@ from ..dossier import Document, Entry, Loader
 from ..errors import AccordgenError
 from ..kinds import get_kind
 from ..models.base import Statut, today
-from ..resources import DOSSIERS
+from ..resources import DOSSIERS, OUTPUTS
 
-OUTPUTS = "outputs"
+__all__ = ["OUTPUTS", "output_path"]
 
 
 def accord_files(workspace: Path) -> list[Path]:
@@ -23,8 +23,20 @@ def accord_files(workspace: Path) -> list[Path]:
 
 
 def output_path(workspace: Path, doc: Document) -> Path:
-    """Where the application writes a document: ``outputs/<dossier folder>/<name>.docx``."""
-    return workspace / OUTPUTS / doc.dossier.folder.name / f"{doc.output_stem}.docx"
+    """Where the application writes a document: ``outputs/<dossier folder>/<name>.docx``, the
+    same place as the notebooks and ``make demo`` (:func:`accordgen.resources.output_folder`)."""
+    del workspace  # the document's own workspace decides
+    from ..notebook.api import sortie_par_defaut
+
+    return sortie_par_defaut(doc)
+
+
+PREVIOUS = "versions-precedentes"
+
+
+def previous_path(output: Path) -> Path:
+    """Where the application keeps the version a new generation replaced (for « Comparer »)."""
+    return output.parent / PREVIOUS / output.name
 
 
 def kind_label(kind: str) -> str:

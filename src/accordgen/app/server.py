@@ -79,6 +79,15 @@ def serve(folder: str | None, host: str = "127.0.0.1", port: int = 0, token: str
     print(f"Application accordgen pour l'espace {workspace}")
     print(f"  adresse : {url}{'?token=' + token if token else ''}")
     print("  Ctrl+C pour l'arrêter.", flush=True)
+    from .preview import ENV as UNOSERVER
+    from .preview import start_warm_office
+
+    uno = free_port()
+    after = ("127.0.0.1" if host == "localhost" else host, port)
+    if start_warm_office(uno, free_port(), after=after) is not None:  # dies with this process (parent-death signal)
+        env[UNOSERVER] = f"127.0.0.1:{uno}"
+    else:
+        print("  (LibreOffice absent : l'aperçu PDF sera indisponible ou plus lent)")
     argv = voila_command(notebook, host, port, token, open_browser)
     os.execve(sys.executable, argv, env)
     return 0  # pragma: no cover - execve does not return

@@ -5,8 +5,6 @@ under Voilà, where a FileLink to the server's disk does not."""
 
 from __future__ import annotations
 
-import base64
-import time
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -17,22 +15,16 @@ from ..dossier import Loader
 from ..errors import AccordgenError
 from ..models.base import today
 from ..rules.fr import date_longue
-from . import data
+from . import data, ui_create
+from .ui_document import DocumentLine, download_link
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STYLE = """<style>
 .ag-table {border-collapse: collapse; margin: 0.5em 0;}
 .ag-table th, .ag-table td {border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;}
-.ag-ok {color: #1a7f37;} .ag-ko {color: #b42318;}
+.ag-resume th {width: 16em; color: #555;} .ag-ok {color: #1a7f37;} .ag-ko {color: #b42318;}
 a.ag-download {display: inline-block; padding: 3px 10px; border: 1px solid #1f6feb; border-radius: 3px;
   color: #1f6feb; text-decoration: none; margin-right: 0.5em;}
 </style>"""
-
-
-def download_link(data_bytes: bytes, filename: str, mime: str, label: str) -> str:
-    encoded = base64.b64encode(data_bytes).decode("ascii")
-    return (f'<a class="ag-download" download="{escape(filename)}" '
-            f'href="data:{mime};base64,{encoded}">{escape(label)}</a>')
 
 
 def _message(text: str, ok: bool = True) -> str:
@@ -51,18 +43,23 @@ class Application:
         self.tabs = w.Tab(children=[self.accueil, self.dossier, self.echeancier],
                           titles=("Accueil", "Dossier", "Échéancier"))
         header = w.HTML(f"{STYLE}<h2>Accords de coopération</h2>"
-                        f"<p>Espace de travail : {escape(str(workspace))}</p>")
+                        f"<p title='{escape(str(workspace))}'>Espace de travail « {escape(workspace.name)} »</p>")
         self.widget = w.VBox([header, self.tabs])
         self.tri = w.Dropdown(description="Trier par", value="date",
                               options=[("Date", "date"), ("Dossier", "dossier"), ("Échéance", "libelle")])
         self.tri.observe(lambda _change: self.show_echeancier(), names="value")
         self.rows: list[data.LigneDossier] = []
+        self.creation = w.VBox()
+        self.current: Path | None = None
+        self.timings: dict[str, float] = {}
         self.refresh()
 
     # --- Accueil ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.rows = [data.dossier_row(self.loader, self.workspace, a) for a in data.accord_files(self.workspace)]
-        items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>")]
+        nouveau = w.Button(description="Nouveau dossier", icon="plus", button_style="success")
+        nouveau.on_click(lambda _b: self.new_dossier())
+        items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>"), nouveau, self.creation]
         if not self.rows:
             items.append(w.HTML("<p>Aucun dossier : chaque dossier est un sous-dossier de "
                                 "<code>dossiers/</code> contenant un <code>accord.yaml</code>.</p>"))
@@ -76,58 +73,55 @@ class Application:
                 f"{_message(problems, not row.problemes)}")
             button = w.Button(description="Ouvrir le dossier", tooltip=f"Ouvrir {row.nom}")
             button.on_click(lambda _b, r=row: self.open_dossier(r.accord_path))
-            items.append(w.VBox([info, button], layout=w.Layout(margin="0 0 1em 0")))
+            box = w.VBox([info, button], layout=w.Layout(margin="0 0 1em 0"))
+            box.add_class("ag-dossier")
+            items.append(box)
         self.accueil.children = items
         self.show_echeancier()
 
+    def new_dossier(self) -> None:
+        def done(path: Path) -> None:
+            self.creation.children = ()
+            self.refresh()
+            self.open_dossier(path, note=f"Dossier créé : {path.parent.name} (accord.yaml, en projet).")
+
+        panel = ui_create.new_dossier_panel(self.workspace, done, lambda: setattr(self.creation, "children", ()))
+        self.creation.children = (panel.widget,)
+
     # --- Dossier ----------------------------------------------------------------------------
-    def open_dossier(self, accord_path: Path) -> None:
+    def open_dossier(self, accord_path: Path, note: str = "") -> None:
+        self.current = accord_path
         row = data.dossier_row(self.loader, self.workspace, accord_path)
+        creation = w.VBox()
+        buttons = []
+        for kind, label in (("avenant-renouvellement", "Ajouter un avenant"),
+                            ("convention-specifique", "Ajouter une convention"),
+                            ("lettre-resiliation", "Ajouter une lettre")):
+            b = w.Button(description=label, icon="plus", layout=w.Layout(width="auto"))
+            b.on_click(lambda _b, k=kind: self.new_document(accord_path, k, creation))
+            b.disabled = row.terme == "accord invalide"
+            buttons.append(b)
         items: list[w.Widget] = [w.HTML(
-            f"<h3>Dossier {escape(row.nom)}</h3><p>{escape(row.parties)}<br>"
-            f"Terme en vigueur : {escape(row.terme)}</p>")]
+            f"<h3>{escape(row.parties)}</h3><p><small>Dossier {escape(row.nom)}</small><br>"
+            f"Terme en vigueur : {escape(row.terme)}</p>"
+            + (f"<p>{_message(note)}</p>" if note else "")), w.HBox(buttons), creation]
         for doc_row in row.documents:
-            items.append(self._document_line(doc_row))
+            items.append(DocumentLine(self, doc_row).widget)
         self.dossier.children = items
         self.tabs.selected_index = 1
 
-    def _document_line(self, row: data.LigneDocument) -> w.Widget:
-        numero = f" n° {row.numero}" if row.numero else ""
-        etat = (_message("valide") if row.probleme is None
-                else _message(f"à corriger : {row.probleme}", ok=False))
-        info = w.HTML(f"<b>{escape(row.type)}{escape(numero)}</b> — {row.statut} — {etat}"
-                      f"<br><small>{escape(str(row.entry.rel))}</small>",
-                      layout=w.Layout(width="60%"))
-        status = w.HTML()
-        links = w.HTML()
-        button = w.Button(description="Générer", button_style="primary", disabled=row.doc is None)
-        if row.genere and row.sortie is not None:
-            status.value = _message("déjà généré")
-            links.value = download_link(row.sortie.read_bytes(), row.sortie.name, DOCX_MIME, "Télécharger DOCX")
+    def new_document(self, accord_path: Path, kind: str, place: w.VBox) -> None:
+        def done(path: Path) -> None:
+            self.refresh()
+            self.open_dossier(accord_path, note=f"Document créé : {path.name} (en projet).")
 
-        def generate(_b: Any) -> None:
-            button.disabled = True
-            status.value = "Génération en cours…"
-            links.value = ""
-            start = time.perf_counter()
-            try:
-                from ..render import render
-
-                doc = self.loader.load(row.entry.path)  # the file as it is now on disk
-                path = render(doc, data.output_path(self.workspace, doc))
-                links.value = download_link(path.read_bytes(), path.name, DOCX_MIME, "Télécharger DOCX")
-                status.value = _message(f"Document généré : {path.name} "
-                                        f"({time.perf_counter() - start:.1f} s)")
-            except AccordgenError as exc:
-                status.value = _message(f"Génération impossible : {exc}", ok=False)
-            except OSError as exc:
-                status.value = _message(f"Écriture impossible : {exc.strerror or exc}", ok=False)
-            finally:
-                button.disabled = False
-
-        button.on_click(generate)
-        return w.HBox([info, button, w.VBox([status, links])],
-                      layout=w.Layout(align_items="center", margin="0 0 0.5em 0"))
+        try:
+            panel = ui_create.new_document_panel(self.loader, accord_path, kind, done,
+                                                 lambda: setattr(place, "children", ()))
+        except AccordgenError as exc:
+            place.children = (w.HTML(_message(f"Impossible : {exc}", ok=False)),)
+            return
+        place.children = (panel.widget,)
 
     # --- Échéancier -------------------------------------------------------------------------
     def show_echeancier(self) -> None:

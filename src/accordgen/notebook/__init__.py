@@ -13,8 +13,9 @@ from .api import (
     formulaire,
     generer,
     resume,
+    sortie_par_defaut,
 )
 from .garde import arreter_si_erreur
 
 __all__ = ["apercu", "arreter_si_erreur", "charger", "chemin_sortie", "comparer", "comparer_a_l_accord", "dates_cles",
-           "formulaire", "generer", "resume"]
+           "formulaire", "generer", "resume", "sortie_par_defaut"]

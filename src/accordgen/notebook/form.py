@@ -53,10 +53,10 @@ def form_problems(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> l
 class Formulaire:
     """The form of one document's YAML file. ``widget`` is what the notebook displays."""
 
-    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "",
                  output_name: str = "") -> None:
         self.path = Path(dossier_file).resolve()
-        self.output_dir = Path(output_dir)
+        self.output_dir = output_dir  # empty: the dossier's output folder (notebook.chemin_sortie)
         self.output_name = output_name
         self.problemes: list[tuple[str, str]] = []
         self.racine: ModelEditor | None = None
@@ -282,7 +282,7 @@ class Lanceur:
     """What the notebook cell shows: a button that opens the form. The form's hundreds of
     widgets are built only on demand, so batch runs (papermill) stay light."""
 
-    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "",
                  output_name: str = "") -> None:
         self.args = (dossier_file, output_dir, output_name)
         self.formulaire: Formulaire | None = None
@@ -307,7 +307,7 @@ class Lanceur:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def formulaire(dossier_file: Path | str, output_dir: Path | str = "../outputs/notebooks",
+def formulaire(dossier_file: Path | str, output_dir: Path | str = "",
                output_name: str = "") -> Lanceur:
     """The form of a document's YAML file, behind a button « Ouvrir le formulaire »."""
     return Lanceur(dossier_file, output_dir, output_name)

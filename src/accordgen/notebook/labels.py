@@ -68,7 +68,7 @@ def esc(text: Any) -> str:
 def title_html(text: str, required: bool, help_text: str) -> str:
     """A field's label in bold, a red star when required, its help text below."""
     star = f" <span style='color:{RED}' title='obligatoire'>*</span>" if required else ""
-    help_html = (f"<div style='color:#555;font-size:0.85em;line-height:1.3'>{esc(help_text)}</div>"
+    help_html = (f"<div style='color:#555;font-size:0.85em;line-height:1.3'>{esc(aide_lisible(help_text))}</div>"
                  if help_text else "")
     return f"<b>{esc(text)}</b>{star}{help_html}"
 
@@ -115,3 +115,44 @@ def html(value: str = "", layout: str = "visible") -> W.HTML:
 def button(icon: str, tooltip: str, description: str = "", layout: str = "bouton") -> W.Button:
     return W.Button(icon=icon, tooltip=tooltip, description=description, layout=shared(layout),
                     style=shared("style-bouton"))
+
+
+# Code values of the models' enumerations, as a drafter reads them in a drop-down.
+VALEURS: dict[str, str] = {
+    "projet": "Projet", "definitif": "Définitif",
+    "masculin": "Masculin", "feminin": "Féminin",
+    "collectivite": "Collectivité", "societe": "Société", "autre": "Autre",
+    "jours": "jours", "mois": "mois", "ans": "ans",
+    "veille_anniversaire": "la veille de l'anniversaire", "anniversaire": "le jour anniversaire",
+    "article_7": "Résiliation à tout moment (article 7)",
+    "article_12_4": "Non-respect des règles RSE (article 12.4)",
+    "resiliees": "Résiliées en même temps que l'accord", "menees_a_terme": "Menées à leur terme",
+    "consentement": "Consentement", "contrat": "Exécution d'un contrat",
+    "obligation_legale": "Obligation légale", "interets_vitaux": "Intérêts vitaux",
+    "mission_interet_public": "Mission d'intérêt public", "interets_legitimes": "Intérêts légitimes",
+    "calendaire": "calendaire", "prorogation": "prorogé au jour ouvré suivant",
+    "HT": "hors taxes (HT)", "TTC": "toutes taxes comprises (TTC)",
+    "accord": "Accord de coopération", "avenant-renouvellement": "Avenant de renouvellement",
+    "convention-specifique": "Convention spécifique", "lettre-resiliation": "Lettre de résiliation",
+    "accord-consolide": "Accord consolidé",
+}
+
+
+# Code values a model's help text names, said as the drop-down shows them (not French words
+# that happen to be values, like « jours » or « contrat »).
+_CODES = re.compile(r"\b(definitif|feminin|collectivite|societe|veille_anniversaire|"
+                    r"article_7|article_12_4|resiliees|menees_a_terme|obligation_legale|interets_vitaux|"
+                    r"mission_interet_public|interets_legitimes)\b")
+
+
+def aide_lisible(text: str) -> str:
+    """A help text with the code values it names replaced by their French labels, quoted
+    (« projet ... ou definitif » -> « « Projet » ... ou « Définitif » »)."""
+    return _CODES.sub(lambda m: f"« {VALEURS[m.group(1)]} »", text)
+
+
+def valeur_lisible(value: Any) -> str:
+    """A code value as a drafter reads it (« definitif » → « Définitif »)."""
+    if value == "":
+        return "(aucun)"
+    return VALEURS.get(str(value), str(value))

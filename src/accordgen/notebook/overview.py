@@ -60,6 +60,10 @@ class Overview:
 
     def __init__(self, dossier_dir: Path | str, output_dir: Path | str | None = None) -> None:
         self.folder = Path(dossier_dir).resolve()
+        if output_dir is not None and not str(output_dir).strip():  # "": the dossier's own folder
+            from ..resources import output_folder
+
+            output_dir = output_folder(dossier_dir)
         self.output_dir = Path(output_dir).resolve() if output_dir else None
         if not self.folder.is_dir():
             raise InputError(self.folder, "dossier introuvable")
@@ -89,7 +93,7 @@ class Overview:
         name) or by ``make demo`` (the YAML's name, in the same sub-folder)."""
         if self.output_dir is None:
             return None
-        candidates = [self.output_dir / f"{doc.output_stem}.docx",
+        candidates = [self.output_dir / f"{doc.output_stem}.docx", self.output_dir / rel.parent / f"{doc.output_stem}.docx",
                       self.output_dir / rel.parent / f"{rel.stem}.docx", self.output_dir / f"{rel.stem}.docx"]
         return next((c for c in candidates if c.is_file()), None)
 

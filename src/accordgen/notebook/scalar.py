@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 
 from ..errors import InputError
+from ..rules.saisie import date_affichee, date_saisie
 from ..yamlio import parse_yaml
 from . import roundtrip as rt
 from .editor import FieldEditor
 from .fieldspec import ABSENT, Spec
-from .labels import shared
+from .labels import shared, valeur_lisible
 
 if TYPE_CHECKING:
     from .form import Formulaire
@@ -33,7 +34,7 @@ class ScalarEditor(FieldEditor):
         placeholder = ""
         if self.default not in (ABSENT, None) and not isinstance(self.default, (list, dict)):
             d = self.default.value if isinstance(self.default, Enum) else self.default
-            placeholder = f"par défaut : {d}"
+            placeholder = f"par défaut : {valeur_lisible(d)}"
         kind = spec.kind
         if kind == "bool":
             self.entree: W.ValueWidget = W.Checkbox(value=bool(value), indent=False, description="oui",
@@ -42,19 +43,19 @@ class ScalarEditor(FieldEditor):
             options: list[tuple[str, Any]] = []
             if not self.required or value is None:
                 options.append(("— non renseigné —" if not self.required else "— choisir —", ABSENT))
-            options += [("(aucun)" if o == "" else str(o), o) for o in spec.options]
+            options += [(valeur_lisible(o), o) for o in spec.options]
             if value is not None and value not in spec.options:
                 options.append((f"« {value} » (valeur actuelle, non permise)", value))
             self.entree = W.Dropdown(options=options, value=ABSENT if value is None else value,
                                      layout=shared("choix"), style=shared("style-description"))
         else:
-            text = "" if value is None else str(value)
+            text = "" if value is None else (date_affichee(value) if kind == "date" else str(value))
             if kind == "yaml" and value is not None:
                 import yaml as pyyaml
 
                 text = pyyaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
                 text = text.removesuffix("\n...\n").strip()
-            placeholder = placeholder or {"date": "AAAA-MM-JJ", "int": "nombre entier",
+            placeholder = placeholder or {"date": "JJ/MM/AAAA", "int": "nombre entier",
                                           "number": "nombre"}.get(kind, "")
             if kind == "yaml" or (kind == "text" and ("\n" in text or len(text) > 70)):
                 rows = min(12, max(2, len(text) // 95 + 1 + text.count("\n")))
@@ -76,6 +77,8 @@ class ScalarEditor(FieldEditor):
         text = str(value).strip()
         if text == "":
             return "" if (kind == "text" and self.required) else ABSENT
+        if kind == "date":
+            return date_saisie(text)  # « 03/03/2023 » as the model reads it
         if kind in ("int", "number") and re.fullmatch(r"[+-]?\d+", text):
             return int(text)
         initial = self.initial

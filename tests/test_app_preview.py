@@ -1,0 +1,63 @@
+"""The application's true preview without a browser: a generated document's PDF pages (cold
+LibreOffice when the app runs none warm), and without LibreOffice a French note with the
+simplified HTML preview, the DOCX still downloadable."""
+
+from __future__ import annotations
+
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from accordgen.app import preview
+from accordgen.app.ui import Application
+from accordgen.app.ui_document import DocumentLine
+from accordgen.workspace import init_workspace
+
+from conftest import soffice
+
+DOSSIER = "seine-et-marne-orange-2022"
+
+
+def line_of(app: Application, name: str) -> DocumentLine:
+    from accordgen.app import data
+
+    row = data.dossier_row(app.loader, app.workspace, app.workspace / "dossiers" / DOSSIER / "accord.yaml")
+    (doc_row,) = [r for r in row.documents if r.entry.rel.name == name]
+    return DocumentLine(app, doc_row)
+
+
+def test_without_libreoffice_a_french_note_and_the_html_preview(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCORDGEN_SOFFICE", str(tmp_path / "absent"))
+    monkeypatch.delenv(preview.ENV, raising=False)
+    app = Application(init_workspace(tmp_path / "espace").path)
+    line = line_of(app, "convention-1.yaml")
+    line.generate()
+    assert "Document généré" in line.status.value and "Télécharger DOCX" in line.links.value
+    assert "Télécharger PDF" not in line.links.value
+    note, html = line.preview.children
+    assert "Aperçu PDF indisponible : LibreOffice n'est pas installé" in unescape(note.value) and "Aperçu simplifié" in html.value
+    assert "CONVENTION SPÉCIFIQUE" in html.value.upper()
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice absent")
+def test_pdf_pages_by_a_cold_libreoffice_when_none_is_warm(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(preview.ENV, raising=False)
+    app = Application(init_workspace(tmp_path / "espace").path)
+    line = line_of(app, "convention-1.yaml")
+    line.generate()
+    assert "Télécharger PDF" in line.links.value
+    _header, box = line.preview.children
+    pages = [bytes(image.value) for image in box.children]
+    assert len(pages) >= 4 and all(p.startswith(b"\xff\xd8") for p in pages)  # JPEG pages
+
+
+def test_a_dead_warm_address_falls_back_to_a_cold_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(preview.ENV, "127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("ACCORDGEN_SOFFICE", str(tmp_path / "absent"))
+    docx = tmp_path / "x.docx"
+    docx.write_bytes(b"PK")
+    with pytest.raises(preview.PreviewError, match="LibreOffice n'est pas installé"):
+        preview.pdf_bytes(docx, wait=0.5)
