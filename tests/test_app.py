@@ -131,6 +131,10 @@ def new_dossier(page: Any) -> None:
         for label, value in answers.items():
             fill(panel, label, value, nth=n)
     choose(panel, "Représentant — civilité", "Madame", nth=1)
+    for label, value in (("Durée (en années)", "3"), ("Préavis de résiliation (jours)", "30"),
+                         ("Délai de réponse (jours)", "10"), ("Confidentialité après la fin (années)", "3"),
+                         ("Règlement amiable (mois)", "2")):  # no default: the drafter answers
+        fill(panel, label, value)
     fill(panel, "Juridiction compétente", "tribunal administratif de Versailles")
     fill(panel, "Lieu de signature", "Évry")
     fill(panel, "Axes de coopération (un titre par ligne)", "Numérique responsable\nSport pour tous")

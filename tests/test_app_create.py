@@ -75,6 +75,11 @@ def test_new_dossier_invalid_names_the_field_and_writes_nothing(workspace: Path)
     with pytest.raises(create.CreationError) as info:
         create.new_dossier(workspace, "x", {**ANSWERS, "duree": "cinq"}, [party(1), party(2)])
     assert "Durée de l'accord (en années)" in str(info.value)
+    for question, label in (("preavis", "Préavis de résiliation (en jours)"),
+                            ("amiable", "Règlement amiable (en mois)")):  # no default: seed values are not code
+        with pytest.raises(create.CreationError) as info:
+            create.new_dossier(workspace, "x", {**ANSWERS, question: ""}, [party(1), party(2)])
+        assert label in str(info.value)
     with pytest.raises(create.CreationError) as info:
         create.new_dossier(workspace, DOSSIER, ANSWERS, [party(1), party(2)])
     assert "existe déjà" in str(info.value)

@@ -238,13 +238,12 @@ def accord_raw(answers: Mapping[str, Any], parties: list[Mapping[str, Any]]) -> 
     raw["parties"] = party_raws
     labels.update(dict(ACCORD_QUESTIONS.values()))
     clauses = raw["clauses"]
-    for name in ("duree", "preavis_resiliation", "delai_reponse_communication", "confidentialite_survie",
-                 "delai_reglement_amiable"):
-        clauses[name] = {"valeur": 1, "unite": "ans"}
-    clauses["preavis_resiliation"]["unite"] = "jours"
-    clauses["delai_reponse_communication"] = {"valeur": 15, "unite": "jours"}
-    clauses["delai_reglement_amiable"] = {"valeur": 2, "unite": "mois"}
-    clauses["confidentialite_survie"] = {"valeur": 5, "unite": "ans"}
+    # the units the questions ask in; the values are the drafter's answers (no default: a
+    # duration left empty is refused, naming its question)
+    for name, unite in (("duree", "ans"), ("preavis_resiliation", "jours"),
+                        ("delai_reponse_communication", "jours"), ("confidentialite_survie", "ans"),
+                        ("delai_reglement_amiable", "mois")):
+        clauses[name] = {"unite": unite}
     for name in ("duree", "preavis", "reponse", "confidentialite", "amiable"):
         value = _clean(answers.get(name))
         path = ACCORD_QUESTIONS[name][0]
