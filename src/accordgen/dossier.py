@@ -25,6 +25,7 @@ from .chain import Candidat, Chaine, EtatAccord, appliquer, construire
 from .errors import DossierError, InputError, UnknownKindError, ValidationError
 from .kinds import get_kind
 from .kinds.base import DocumentKind, KeyDate, Problem, Span
+from .library import Libraries, Library
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
 from .models.base import Modele, french_problems
@@ -93,6 +94,7 @@ class Dossier:
         self._states: dict[dt.date | None, EtatAccord] = {}
         self._chains: dict[tuple[int | None, bool], Chaine] = {}
         self.workspace: Path | None = None  # the workspace holding the dossier, if any
+        self.libraries = Libraries()  # the Loader's, shared by its dossiers
 
     def __repr__(self) -> str:
         return f"Dossier({self.folder})"
@@ -131,6 +133,11 @@ class Dossier:
             elif not e.valid and self.points_here(e):
                 lines.append(f"{e.rel} : document invalide, non pris en compte ({e.first_problem()})")
         return lines
+
+    def library(self) -> Library:
+        """The clause library of the dossier's workspace (packaged clauses outside one), read
+        again only when one of its files changed."""
+        return self.libraries.get(self.workspace)
 
     # --- the acts -------------------------------------------------------------------------
     def chain(self, before: int | None = None, projets: bool = False) -> Chaine:
@@ -274,6 +281,7 @@ class Loader:
     def __init__(self) -> None:
         self._dossiers: dict[Path, tuple[Any, Dossier]] = {}
         self._parsed: dict[Path, tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+        self.libraries = Libraries()
 
     def read(self, path: Path) -> dict[str, Any]:
         """A YAML file's data, parsed once while the file is unchanged (a batch reads the same
@@ -298,6 +306,7 @@ class Loader:
         entries = [self._entry(p, accord_path.parent) for p in files]
         dossier = Dossier(accord_path, accord, [e for e in entries if e is not None])
         dossier.workspace = find_workspace(accord_path.parent)
+        dossier.libraries = self.libraries
         self._dossiers[accord_path] = (stamps, dossier)
         return dossier
 

@@ -41,6 +41,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +138,9 @@ class Variant:
     sidecar_path: Path
     sidecar: Sidecar
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """SHA-256 of the Word file and its sidecar (part of the inputs hash)."""
+        """SHA-256 of the Word file and its sidecar (part of the inputs hash), read once."""
         h = hashlib.sha256()
         h.update(self.docx.read_bytes())
         h.update(self.sidecar_path.read_bytes())
@@ -219,6 +220,42 @@ def load_library(workspace: Path | None = None) -> Library:
                 lib.topics.setdefault(topic_dir.name, {})[docx.stem] = Variant(
                     topic_dir.name, docx.stem, docx, sidecar, read_sidecar(sidecar))
     return lib
+
+
+Stamps = tuple[tuple[str, int, int], ...]
+
+
+def _stamps(folders: list[Path]) -> Stamps:
+    """Name, modification time and size of every file of the library folders."""
+    out = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for topic_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            for path in sorted(topic_dir.iterdir()):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+class Libraries:
+    """The library of each workspace, read again only when one of its files changed: owned by
+    a :class:`~accordgen.dossier.Loader` (one per command, batch run or notebook kernel)."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path | None, tuple[tuple[list[Path], Stamps], Library]] = {}
+
+    def get(self, workspace: Path | None) -> Library:
+        folders = library_folders(workspace)
+        stamps = (folders, _stamps(folders))
+        hit = self._read.get(workspace)
+        if hit is None or hit[0] != stamps:
+            hit = (stamps, load_library(workspace))
+            self._read[workspace] = hit
+        return hit[1]
 
 
 # --- a document's choice -----------------------------------------------------------------

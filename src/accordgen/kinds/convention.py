@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..chain import EtatAccord, empreinte
-from ..library import Choice, Clause, Facts, choose, load_library
+from ..library import Choice, Clause, Facts, choose
 from ..models.accord import Accord, Axe
 from ..models.base import blocs
 from ..models.convention import ARTICLES, BASES_LEGALES, BaseLegale, ConventionSpecifique
@@ -219,7 +219,7 @@ def _choose(doc: Document, parties: Mapping[str, Any]) -> tuple[dict[str, Choice
             return {}, [("clauses.contrepartie", "la contrepartie est déjà décrite par le bloc "
                          "« contrepartie_financiere » : retirez l'un des deux (de préférence ce bloc, "
                          "remplacé par la variante de la bibliothèque de clauses)")]
-    return choose(load_library(doc.dossier.workspace), topics, chosen, _facts(doc), parties)
+    return choose(doc.dossier.library(), topics, chosen, _facts(doc), parties)
 
 
 def _clause_problems(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:

@@ -39,7 +39,7 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
                    pictures: Pictures | None = None, media: Media | None = None) -> dict[str, bytes]:
     """Every zip member of ``template`` rendered with ``context``, in the template's order
     (members this render added come last)."""
-    session = RenderSession(template.data, template.part_names[0])
+    session = RenderSession(template.data, template.part_names[0], template.compositions)
     with session:
         rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
     if session.used:  # images, links or sub-documents: the package as python-docx left it

@@ -13,9 +13,9 @@ costs nothing more.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import io
 import itertools
-import re
 import zipfile
 from collections.abc import Container
 from pathlib import Path
@@ -28,10 +28,11 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Mm
-from lxml import etree
 
 from ..errors import InputError
 from ..safeio import MAX_DOCX_BYTES, read_regular_file
+from .compose import Compositions, Key, compose, serialize
+from .output import build_zip
 
 Listing = docxtpl.Listing
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -142,6 +143,7 @@ class Subdoc:
                 zf.getinfo("word/document.xml")
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(self.name, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
+        self.digest = hashlib.sha256(self.blob).digest()  # what the template's memo knows it by
 
     def __html__(self) -> str:
         return current_session().subdoc_xml(self)
@@ -152,18 +154,24 @@ class Subdoc:
         return f"Subdoc({self.name!r})"
 
 
-
 class RenderSession:
     """What one render adds to the package. Opened lazily: the python-docx package of the
-    template is built on the first image, link or sub-document, never otherwise."""
+    template is built on the first image, link or sub-document, never otherwise. While only
+    sub-documents were printed, the package after them may come from the template's
+    :class:`~accordgen.render.compose.Compositions` (``compositions``) instead of docxcompose."""
 
-    def __init__(self, data: bytes, main_part: str) -> None:
+    def __init__(self, data: bytes, main_part: str, compositions: Compositions | None = None) -> None:
         self.data = data
         self.main_part = main_part
         self.part_name = main_part
         self.docx: Any = None
+        self.compositions = compositions
         self._parts: dict[str, Any] = {}
         self._subdocs: dict[int, str] = {}
+        # the digests of the sub-documents composed so far, while nothing else (an image, a
+        # link) changed the package (None after); and that package, when taken from the memo
+        self._composed: Key | None = ()
+        self._state: dict[str, bytes] | None = None
 
     def __enter__(self) -> RenderSession:
         self._token = _SESSION.set(self)
@@ -174,12 +182,20 @@ class RenderSession:
 
     @property
     def used(self) -> bool:
-        return self.docx is not None
+        return self.docx is not None or self._state is not None
+
+    def _open(self) -> None:
+        if self.docx is None:
+            data = self.data if self._state is None else build_zip(self._state)
+            self.docx = open_docx(io.BytesIO(data))
+            self._parts = {str(p.partname).lstrip("/"): p for p in self.docx.part.package.iter_parts()}
+            self._state = None
 
     def part(self) -> Any:
-        if self.docx is None:
-            self.docx = open_docx(io.BytesIO(self.data))
-            self._parts = {str(p.partname).lstrip("/"): p for p in self.docx.part.package.iter_parts()}
+        """The python-docx part being rendered, for an image or a link (the package is then
+        this render's own: no composition is remembered after that)."""
+        self._open()
+        self._composed = None
         return self._parts[self.part_name]
 
     def image_xml(self, image: Image) -> str:
@@ -195,38 +211,28 @@ class RenderSession:
         if self.part_name != self.main_part:
             raise jinja2.TemplateRuntimeError("un sous-document ne s'insère que dans le corps du document, pas dans un en-tête ou un pied de page")
         if id(subdoc) not in self._subdocs:
-            from docxtpl.subdoc import SubdocComposer  # docxcompose: loaded only for sub-documents
-
-            self.part()
-            sub = open_docx(io.BytesIO(subdoc.blob))
-            SubdocComposer(self.docx).attach_parts(sub)
-            for image_part in self.docx.part.package.image_parts:
-                if not isinstance(image_part._image, DocxImage):  # docxcompose's ImageWrapper:
-                    image_part._image = None  # python-docx reads it again if an Image reuses it
-            body = sub.element.body
-            if body.sectPr is not None:
-                body.remove(body.sectPr)
-            xml = etree.tostring(body, encoding="unicode", pretty_print=False)
-            self._subdocs[id(subdoc)] = re.sub(r"</?w:body[^>]*>", "", xml)
+            self._subdocs[id(subdoc)] = self._compose(subdoc)
         return self._subdocs[id(subdoc)]
+
+    def _compose(self, subdoc: Subdoc) -> str:
+        memo = self.compositions if self._composed is not None else None
+        key: Key = (*(self._composed or ()), subdoc.digest)
+        if memo is not None:
+            hit = memo.get(key)
+            if hit is not None:  # the same sub-documents, in the same order: paste
+                self.docx, self._parts, self._state, self._composed = None, {}, hit.members, key
+                return hit.xml
+        self._open()
+        xml = compose(self.docx, subdoc.blob)
+        if memo is not None:
+            memo.put(key, xml, serialize(self.docx.part.package))
+            self._composed = key
+        return xml
 
     def package_members(self, rendered: Container[str]) -> dict[str, bytes]:
         """Every member of the package as this render left it (relationships, media, styles,
         numbering, content types), as python-docx would save it; the ``rendered`` parts are
         left out (the caller has them)."""
-        from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-        from docx.opc.pkgwriter import _ContentTypesItem
-
-        package = self.docx.part.package
-        parts = list(package.iter_parts())
-        for part in parts:
-            part.before_marshal()
-        out = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
-               PACKAGE_URI.rels_uri.membername: package.rels.xml}
-        for part in parts:
-            name = part.partname.membername
-            if name not in rendered:
-                out[name] = part.blob
-            if len(part.rels):
-                out[part.partname.rels_uri.membername] = part.rels.xml
-        return out
+        if self.docx is None and self._state is not None:
+            return {name: data for name, data in self._state.items() if name not in rendered}
+        return serialize(self.docx.part.package, rendered)
