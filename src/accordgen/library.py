@@ -388,11 +388,9 @@ class Clause:
 
     def subdoc(self) -> Any:
         if self._subdoc is None:
-            from .render.engine import render_template
-            from .render.values import Subdoc
+            from .render.engine import render_subdoc
 
-            data = render_template(self.choice.variant.docx, {**self.context, **self.choice.values})
-            self._subdoc = Subdoc(data)
+            self._subdoc = render_subdoc(self.choice.variant.docx, {**self.context, **self.choice.values})
         return self._subdoc
 
     def __html__(self) -> str:

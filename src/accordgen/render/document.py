@@ -72,7 +72,7 @@ def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters |
     context = doc.context()
     members = render_members(template, context)
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
-    return build_zip(members)
+    return build_zip(members, known=template.deflated)
 
 
 def render(doc: Document, out: Path | str, *, filters: Filters | None = None) -> Path:

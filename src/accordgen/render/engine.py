@@ -12,6 +12,7 @@ never modified.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from lxml import etree
 from ..errors import InputError, TemplateError
 from .output import build_zip
 from .template import CompiledTemplate, Filters, load_template
-from .values import MAX_IMAGE_BYTES, RenderSession, _read
+from .values import MAX_IMAGE_BYTES, RenderSession, Subdoc, _read
 
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -72,7 +73,20 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     given file (or bytes) -> the new file (or bytes). Raises
     :class:`~accordgen.errors.TemplateError`."""
     template = load_template(template_path, filters)
-    return build_zip(render_members(template, context, pictures=pictures, media=media))
+    return build_zip(render_members(template, context, pictures=pictures, media=media), known=template.deflated)
+
+
+def render_subdoc(template_path: Path | str, context: Mapping[str, Any]) -> Subdoc:
+    """``template_path`` rendered with ``context`` as a :class:`~accordgen.render.values.Subdoc`
+    (a clause variant), known by a digest of the template and of what this render changed (a
+    template's compositions are remembered by it: see :mod:`.compose`)."""
+    template = load_template(template_path)
+    members = render_members(template, context)
+    digest = hashlib.sha256(b"accordgen rendered sub-document\0" + template.sha256)
+    for name, data in members.items():
+        if template.members.get(name) is not data:  # unchanged members: the template's digest
+            digest.update(b"%s\0%d\0" % (name.encode(), len(data)) + data)
+    return Subdoc.rendered(members, digest.digest(), str(template.path))
 
 
 def _image(source: Path | str | bytes) -> bytes:

@@ -30,6 +30,7 @@ from ..errors import InputError, TemplateError, read_error_message
 from ..rules.fr import FILTERS
 from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
 from .compose import Compositions
+from .output import Deflated
 from .sandbox import Sandbox, custom_filter, render_bounded, time_limit
 
 HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -243,6 +244,7 @@ class CompiledTemplate(TemplateFile):
         super().__init__(path)
         self.env = env
         self.compositions = Compositions(self.members)  # sub-documents composed, remembered
+        self.deflated = Deflated(self.members)  # its members compressed once, for the archives
         self.parts = [self._compile(name) for name in self.part_names]
         self.properties = [PropertyPart(name, [(i, text, self._compile_text(name, text)) for i, text in fields])
                            for name, fields in self.property_sources().items()]

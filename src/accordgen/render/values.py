@@ -17,7 +17,7 @@ import hashlib
 import io
 import itertools
 import zipfile
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,13 +137,30 @@ class Subdoc:
     body), with its styles, numbering and pictures (through docxcompose, as docxtpl does)."""
 
     def __init__(self, source: Path | str | bytes) -> None:
-        self.blob, self.name = _read(source, MAX_DOCX_BYTES)
+        self._blob: bytes | None
+        self._blob, self.name = _read(source, MAX_DOCX_BYTES)
+        self._members: Mapping[str, bytes] = {}
         try:  # opened (and composed) at each render: docxcompose changes the copy it reads
-            with zipfile.ZipFile(io.BytesIO(self.blob)) as zf:
+            with zipfile.ZipFile(io.BytesIO(self._blob)) as zf:
                 zf.getinfo("word/document.xml")
         except (zipfile.BadZipFile, KeyError) as exc:
             raise InputError(self.name, f"ce n'est pas un document Word (.docx) lisible : {exc}") from None
-        self.digest = hashlib.sha256(self.blob).digest()  # what the template's memo knows it by
+        self.digest = hashlib.sha256(self._blob).digest()  # what the template's memo knows it by
+
+    @classmethod
+    def rendered(cls, members: Mapping[str, bytes], digest: bytes, name: str) -> Subdoc:
+        """A sub-document made by a render (a clause variant): its zip members, known by
+        ``digest`` (what decides them); its .docx is only built if it must be composed."""
+        subdoc = cls.__new__(cls)
+        subdoc._blob, subdoc._members, subdoc.digest, subdoc.name = None, members, digest, name
+        return subdoc
+
+    @property
+    def blob(self) -> bytes:
+        """The .docx (a rendered one's stored uncompressed: it is only read back)."""
+        if self._blob is None:
+            self._blob = build_zip(self._members, compress=False)
+        return self._blob
 
     def __html__(self) -> str:
         return current_session().subdoc_xml(self)
