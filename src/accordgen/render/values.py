@@ -27,6 +27,8 @@ from docx import Document as open_docx
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 from ..errors import InputError
@@ -57,10 +59,11 @@ def _read(source: Path | str | bytes, limit: int) -> tuple[bytes, str]:
 class Image:
     """A picture, printed where ``{{ logo }}`` stands (alone in its run), in the body or in
     a header or footer; ``width_mm``/``height_mm``: its size (one given: aspect kept;
-    neither: the picture's own size)."""
+    neither: the picture's own size); ``url``: a click on it opens this address (docxtpl's
+    ``InlineImage(..., anchor=url)``)."""
 
     def __init__(self, source: Path | str | bytes, width_mm: float | None = None,
-                 height_mm: float | None = None) -> None:
+                 height_mm: float | None = None, url: str | None = None) -> None:
         self.blob, self.name = _read(source, MAX_IMAGE_BYTES)
         try:
             DocxImage.from_blob(self.blob)
@@ -70,6 +73,7 @@ class Image:
             if value is not None and not (0 < value <= 1000):
                 raise InputError(self.name, f"{label} d'image invalide : {value} mm (entre 0 et 1000 mm)")
         self.width_mm, self.height_mm = width_mm, height_mm
+        self.url = str(url) if url else None
 
     def __html__(self) -> str:
         return current_session().image_xml(self)
@@ -77,7 +81,8 @@ class Image:
     __str__ = __html__
 
     def __repr__(self) -> str:
-        return f"Image({self.name!r}, width_mm={self.width_mm}, height_mm={self.height_mm})"
+        link = f", url={self.url!r}" if self.url else ""
+        return f"Image({self.name!r}, width_mm={self.width_mm}, height_mm={self.height_mm}{link})"
 
 
 class _Linked:
@@ -218,7 +223,13 @@ class RenderSession:
     def image_xml(self, image: Image) -> str:
         width = Mm(image.width_mm) if image.width_mm else None
         height = Mm(image.height_mm) if image.height_mm else None
-        pic = self.part().new_pic_inline(io.BytesIO(image.blob), width, height).xml
+        part = self.part()
+        inline = part.new_pic_inline(io.BytesIO(image.blob), width, height)
+        if image.url:  # as docxtpl's anchor: the link on the frame and on the picture
+            rid = part.relate_to(image.url, RT.HYPERLINK, is_external=True)
+            for props in (inline.docPr, *inline.iter(qn("pic:cNvPr"))):
+                props.append(parse_xml(f'<a:hlinkClick {nsdecls("a", "r")} r:id="{rid}"/>'))
+        pic = inline.xml
         return f'</w:t></w:r><w:r><w:drawing>{pic}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
 
     def hyperlink_id(self, url: str) -> str:
