@@ -34,6 +34,7 @@ variant of the same name, or adds a variant; a new folder adds a topic. No Pytho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -228,16 +229,10 @@ Stamps = tuple[tuple[str, int, int], ...]
 def _stamps(folders: list[Path]) -> Stamps:
     """Name, modification time and size of every file of the library folders."""
     out = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for topic_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            for path in sorted(topic_dir.iterdir()):
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
-                out.append((str(path), st.st_mtime_ns, st.st_size))
+    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*/*")):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
     return tuple(out)
 
 
@@ -366,16 +361,17 @@ def _names(lib: Library, topic: str) -> str:
     return ", ".join(sorted(lib.topics.get(topic, {}))) or "aucune"
 
 
-
 class Clause:
     """A chosen variant as a template prints it: ``{{p clauses.litiges }}`` (alone in its
     paragraph) inserts the variant's Word paragraphs, rendered with the document's context and
     the variant's parameters, with their styles, numbering and pictures (a sub-document, see
     :class:`accordgen.render.values.Subdoc`). Rendered once, on first print."""
 
-    def __init__(self, choice: Choice, context: Mapping[str, Any]) -> None:
+    def __init__(self, choice: Choice, context: Mapping[str, Any],
+                 filters: Mapping[str, Any] | None = None) -> None:
         self.choice = choice
         self.context = context
+        self.filters = filters  # the workspace's (filtres.yaml), as in the host template
         self._subdoc: Any = None
 
     @property
@@ -390,7 +386,8 @@ class Clause:
         if self._subdoc is None:
             from .render.engine import render_subdoc
 
-            self._subdoc = render_subdoc(self.choice.variant.docx, {**self.context, **self.choice.values})
+            self._subdoc = render_subdoc(self.choice.variant.docx, {**self.context, **self.choice.values},
+                                         filters=self.filters)
         return self._subdoc
 
     def __html__(self) -> str:

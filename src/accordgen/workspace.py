@@ -56,6 +56,9 @@ dépôt git. Les commandes se lancent depuis ce dossier (ou un de ses sous-dossi
   `contrepartie/`), une variante par fichier Word accompagné de sa fiche YAML (titre,
   description, paramètres, refus). Une variante présente ici remplace celle du logiciel de
   même nom ; un nouveau fichier ajoute une variante. `accordgen clauses` les liste.
+- `filtres.yaml` (facultatif) : les filtres propres au service, utilisables dans les
+  modèles (`{{ montant|euros }}`), chacun une expression sur `valeur`, par exemple
+  `euros: "valeur|nombre ~ ' euros'"` ; voir le README d'accordgen.
 - `notebooks/` : les notebooks guidés (formulaire, aperçu, dates clés), à ouvrir avec
   `jupyter lab` lancé dans cet espace.
 - `outputs/` : créé à la première génération ; les documents produits.

@@ -231,7 +231,10 @@ def _choices(doc: Document) -> dict[str, Choice]:
 
 
 def _clauses(doc: Document, context: dict[str, Any], by_key: Mapping[str, Any]) -> dict[str, Clause]:
-    return {t: Clause(c, context) for t, c in _choose(doc, by_key)[0].items()}
+    from ..render.filters import read_filters  # render imports the kinds: not at import time
+
+    filters = read_filters(doc.dossier.workspace)[0]
+    return {t: Clause(c, context, filters) for t, c in _choose(doc, by_key)[0].items()}
 
 
 # --- values ---------------------------------------------------------------------

@@ -90,11 +90,12 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     return build_zip(members, known=template.deflated)
 
 
-def render_subdoc(template_path: Path | str, context: Mapping[str, Any]) -> Subdoc:
+def render_subdoc(template_path: Path | str, context: Mapping[str, Any], *,
+                  filters: Filters | None = None) -> Subdoc:
     """``template_path`` rendered with ``context`` as a :class:`~accordgen.render.values.Subdoc`
     (a clause variant), known by a digest of the template and of what this render changed (a
     template's compositions are remembered by it: see :mod:`.compose`)."""
-    template = load_template(template_path)
+    template = load_template(template_path, filters)
     members = render_members(template, context)
     digest = hashlib.sha256(b"accordgen rendered sub-document\0" + template.sha256)
     for name, data in members.items():
