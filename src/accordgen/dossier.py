@@ -285,13 +285,14 @@ class Loader:
 
     def read(self, path: Path) -> dict[str, Any]:
         """A YAML file's data, parsed once while the file is unchanged (a batch reads the same
-        accord.yaml for every row); each caller gets its own copy (overrides change it)."""
+        accord.yaml for every row). Shared by every caller: read it, never change it (a copy
+        first, as :meth:`load` does for overrides)."""
         stamp = _stamp(path)
         hit = self._parsed.get(path)
         if hit is None or stamp is None or hit[0] != stamp:
             hit = (stamp, read_yaml(path))
             self._parsed[path] = hit
-        return copy.deepcopy(hit[1])
+        return hit[1]
 
     def dossier(self, accord_path: Path | str, referrer: Path | None = None) -> Dossier:
         """The dossier of ``accord_path``. Its accord must be valid: otherwise the error names
