@@ -39,11 +39,6 @@ __all__ = ["Document", "Dossier", "Entry", "Loader", "load", "resolve", "set_pat
            "validate_params"]
 
 
-def _numero(raw: Mapping[str, Any] | None) -> int | None:
-    n = raw.get("numero") if raw else None
-    return n if isinstance(n, int) and not isinstance(n, bool) else None
-
-
 @dataclass(frozen=True)
 class Entry:
     """One YAML file of a dossier folder that declares a ``type`` (or could not be read)."""
@@ -62,7 +57,8 @@ class Entry:
 
     @property
     def numero(self) -> int | None:
-        return _numero(self.raw)
+        n = self.raw.get("numero") if self.raw else None
+        return n if isinstance(n, int) and not isinstance(n, bool) else None
 
     @property
     def hypothese(self) -> bool:
@@ -85,7 +81,8 @@ class Dossier:
 
     Made by a :class:`Loader` (which keeps it while the files do not change)."""
 
-    def __init__(self, accord_path: Path, accord: Accord, entries: list[Entry]) -> None:
+    def __init__(self, accord_path: Path, accord: Accord, entries: list[Entry], workspace: Path | None = None,
+                 libraries: Libraries | None = None) -> None:
         self.accord_path = accord_path
         self.folder = accord_path.parent
         self.accord = accord
@@ -93,8 +90,8 @@ class Dossier:
         self._here = {e.path for e in entries if self._points_here(e)}  # resolved once
         self._states: dict[dt.date | None, EtatAccord] = {}
         self._chains: dict[tuple[int | None, bool], Chaine] = {}
-        self.workspace: Path | None = None  # the workspace holding the dossier, if any
-        self.libraries = Libraries()  # the Loader's, shared by its dossiers
+        self.workspace = workspace  # the workspace holding the dossier, if any
+        self.libraries = libraries or Libraries()  # the Loader's, shared by its dossiers
 
     def __repr__(self) -> str:
         return f"Dossier({self.folder})"
@@ -135,8 +132,7 @@ class Dossier:
         return lines
 
     def library(self) -> Library:
-        """The clause library of the dossier's workspace (packaged clauses outside one), read
-        again only when one of its files changed."""
+        """The clause library of the dossier's workspace, read again when a file changed."""
         return self.libraries.get(self.workspace)
 
     # --- the acts -------------------------------------------------------------------------
@@ -305,9 +301,8 @@ class Loader:
             return hit[1]
         accord = self._accord(accord_path, referrer)
         entries = [self._entry(p, accord_path.parent) for p in files]
-        dossier = Dossier(accord_path, accord, [e for e in entries if e is not None])
-        dossier.workspace = find_workspace(accord_path.parent)
-        dossier.libraries = self.libraries
+        dossier = Dossier(accord_path, accord, [e for e in entries if e is not None],
+                          find_workspace(accord_path.parent), self.libraries)
         self._dossiers[accord_path] = (stamps, dossier)
         return dossier
 

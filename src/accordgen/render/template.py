@@ -39,6 +39,7 @@ FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 ENDNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 TAGGED_RTS = (HEADER_RT, FOOTER_RT, FOOTNOTES_RT, ENDNOTES_RT)
 _TAG = re.compile(r"<[^>]+>")
+_LISTING_CHARS = "\t\a\n\f"  # what docxtpl's resolve_listing turns into tabs, paragraphs, breaks
 # docxtpl's escapes for literal braces in a template ("{_{" prints "{{"), turned into Jinja
 # string literals before compiling, so that a *value* containing "{_{" is printed as written.
 _LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
@@ -301,7 +302,8 @@ class CompiledTemplate(TemplateFile):
                 session.part_name = part.name
             xml = self._run(part, part.template, context)
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = self._tpl.resolve_listing(xml)
+            if any(c in xml for c in _LISTING_CHARS):  # otherwise resolve_listing changes nothing
+                xml = self._tpl.resolve_listing(xml)
             try:
                 root = etree.fromstring(xml.encode("utf-8"))
             except etree.XMLSyntaxError as exc:
