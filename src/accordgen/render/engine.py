@@ -48,6 +48,9 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
         rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
     if session.used:  # images, links or sub-documents: the package as python-docx left it
         added = session.package_members(rendered)
+        for name, data in added.items():  # unchanged: the template's own bytes, compressed once
+            if template.members.get(name) == data:
+                added[name] = template.members[name]
         members = {name: added[name] for name in template.members if name in added}
         members.update((name, data) for name, data in added.items() if name not in members)
     else:
