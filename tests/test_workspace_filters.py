@@ -119,3 +119,20 @@ def test_a_filter_is_sandboxed_like_the_templates(tmp_path: Path, expression: st
     assert proc.returncode == 2
     assert message in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "accord.docx").exists()
+
+
+def test_clause_variants_see_the_workspace_filters(tmp_path: Path) -> None:
+    from test_clauses import KIND, MEDIATION, _add_variant, convention
+
+    ws = tmp_path / "espace"
+    (ws / "dossiers").mkdir(parents=True)
+    (ws / "accordgen.yaml").write_text("espace: accordgen\n", encoding="utf-8")
+    (ws / "filtres.yaml").write_text(FILTRES, encoding="utf-8")
+    _add_variant(ws / "clauses", "litiges", "mediation",
+                 "Tout différend est d'abord soumis à {{ mediateur|sigle('la médiation') }}.", MEDIATION)
+    path = convention(ws / "dossiers" / "d", {"litiges": {"variante": "mediation",
+                                                          "mediateur": "Département de Seine-et-Marne"}})
+    proc = run_cli("render", KIND, path, "-o", tmp_path / "convention.docx", cwd=ws)
+    assert proc.returncode == 0, proc.stderr
+    assert "Tout différend est d'abord soumis à CD77." in accordgen.tools.text.document_text(
+        tmp_path / "convention.docx")
