@@ -67,6 +67,17 @@ def test_a_loader_reads_a_dossier_once_and_again_when_a_file_changes(folder: Pat
     assert third.dossier is not first.dossier and third.params.numero == 5
 
 
+def test_overrides_of_one_load_never_reach_the_next(folder: Path) -> None:
+    """The loader shares each parsed file between loads (no copy per read): a load with
+    overrides (a register row) changes its own copy only."""
+    loader = Loader()
+    changed = loader.load(folder / "convention-4.yaml", overrides={"objet": "Objet remplacé"})
+    plain = loader.load(folder / "convention-4.yaml")
+    assert changed.params.objet == "Objet remplacé" and plain.params.objet != "Objet remplacé"
+    assert loader.read(folder / "convention-4.yaml") is loader.read(folder / "convention-4.yaml")
+    assert " ".join(loader.read(folder / "convention-4.yaml")["objet"].split()) == " ".join(plain.params.objet.split())
+
+
 def test_point_04_a_draft_amendment_is_never_called_signed(folder: Path) -> None:
     """Issue 16, point 4: the example's amendment n° 1 is a draft with a planned date: it does
     not extend the term, and a consolidated version names it as a draft."""

@@ -160,9 +160,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .kinds import get_kind
+    from .render.filters import read_filters
+    from .resources import current_workspace
     from .tools.lint import lint
 
-    findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None)
+    filters = read_filters(current_workspace())[0]  # the workspace's filtres.yaml, if any
+    findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None, filters=filters)
     for finding in findings:
         print(finding)
     count = len(args.templates) if args.templates else len(DOCUMENT_KINDS)

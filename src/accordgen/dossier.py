@@ -25,6 +25,7 @@ from .chain import Candidat, Chaine, EtatAccord, appliquer, construire
 from .errors import DossierError, InputError, UnknownKindError, ValidationError
 from .kinds import get_kind
 from .kinds.base import DocumentKind, KeyDate, Problem, Span
+from .library import Libraries, Library
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
 from .models.base import Modele, french_problems
@@ -36,11 +37,6 @@ from .yamlio import read_yaml
 
 __all__ = ["Document", "Dossier", "Entry", "Loader", "load", "resolve", "set_path",
            "validate_params"]
-
-
-def _numero(raw: Mapping[str, Any] | None) -> int | None:
-    n = raw.get("numero") if raw else None
-    return n if isinstance(n, int) and not isinstance(n, bool) else None
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,8 @@ class Entry:
 
     @property
     def numero(self) -> int | None:
-        return _numero(self.raw)
+        n = self.raw.get("numero") if self.raw else None
+        return n if isinstance(n, int) and not isinstance(n, bool) else None
 
     @property
     def hypothese(self) -> bool:
@@ -84,7 +81,8 @@ class Dossier:
 
     Made by a :class:`Loader` (which keeps it while the files do not change)."""
 
-    def __init__(self, accord_path: Path, accord: Accord, entries: list[Entry]) -> None:
+    def __init__(self, accord_path: Path, accord: Accord, entries: list[Entry], workspace: Path | None = None,
+                 libraries: Libraries | None = None) -> None:
         self.accord_path = accord_path
         self.folder = accord_path.parent
         self.accord = accord
@@ -92,7 +90,8 @@ class Dossier:
         self._here = {e.path for e in entries if self._points_here(e)}  # resolved once
         self._states: dict[dt.date | None, EtatAccord] = {}
         self._chains: dict[tuple[int | None, bool], Chaine] = {}
-        self.workspace: Path | None = None  # the workspace holding the dossier, if any
+        self.workspace = workspace  # the workspace holding the dossier, if any
+        self.libraries = libraries or Libraries()  # the Loader's, shared by its dossiers
 
     def __repr__(self) -> str:
         return f"Dossier({self.folder})"
@@ -131,6 +130,10 @@ class Dossier:
             elif not e.valid and self.points_here(e):
                 lines.append(f"{e.rel} : document invalide, non pris en compte ({e.first_problem()})")
         return lines
+
+    def library(self) -> Library:
+        """The clause library of the dossier's workspace, read again when a file changed."""
+        return self.libraries.get(self.workspace)
 
     # --- the acts -------------------------------------------------------------------------
     def chain(self, before: int | None = None, projets: bool = False) -> Chaine:
@@ -274,16 +277,18 @@ class Loader:
     def __init__(self) -> None:
         self._dossiers: dict[Path, tuple[Any, Dossier]] = {}
         self._parsed: dict[Path, tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+        self.libraries = Libraries()
 
     def read(self, path: Path) -> dict[str, Any]:
         """A YAML file's data, parsed once while the file is unchanged (a batch reads the same
-        accord.yaml for every row); each caller gets its own copy (overrides change it)."""
+        accord.yaml for every row). Shared by every caller: read it, never change it (a copy
+        first, as :meth:`load` does for overrides)."""
         stamp = _stamp(path)
         hit = self._parsed.get(path)
         if hit is None or stamp is None or hit[0] != stamp:
             hit = (stamp, read_yaml(path))
             self._parsed[path] = hit
-        return copy.deepcopy(hit[1])
+        return hit[1]
 
     def dossier(self, accord_path: Path | str, referrer: Path | None = None) -> Dossier:
         """The dossier of ``accord_path``. Its accord must be valid: otherwise the error names
@@ -296,8 +301,8 @@ class Loader:
             return hit[1]
         accord = self._accord(accord_path, referrer)
         entries = [self._entry(p, accord_path.parent) for p in files]
-        dossier = Dossier(accord_path, accord, [e for e in entries if e is not None])
-        dossier.workspace = find_workspace(accord_path.parent)
+        dossier = Dossier(accord_path, accord, [e for e in entries if e is not None],
+                          find_workspace(accord_path.parent), self.libraries)
         self._dossiers[accord_path] = (stamps, dossier)
         return dossier
 

@@ -34,6 +34,7 @@ variant of the same name, or adds a variant; a new folder adds a topic. No Pytho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -41,6 +42,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -137,9 +139,9 @@ class Variant:
     sidecar_path: Path
     sidecar: Sidecar
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """SHA-256 of the Word file and its sidecar (part of the inputs hash)."""
+        """SHA-256 of the Word file and its sidecar (part of the inputs hash), read once."""
         h = hashlib.sha256()
         h.update(self.docx.read_bytes())
         h.update(self.sidecar_path.read_bytes())
@@ -219,6 +221,36 @@ def load_library(workspace: Path | None = None) -> Library:
                 lib.topics.setdefault(topic_dir.name, {})[docx.stem] = Variant(
                     topic_dir.name, docx.stem, docx, sidecar, read_sidecar(sidecar))
     return lib
+
+
+Stamps = tuple[tuple[str, int, int], ...]
+
+
+def _stamps(folders: list[Path]) -> Stamps:
+    """Name, modification time and size of every file of the library folders."""
+    out = []
+    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*/*")):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+class Libraries:
+    """The library of each workspace, read again only when one of its files changed: owned by
+    a :class:`~accordgen.dossier.Loader` (one per command, batch run or notebook kernel)."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path | None, tuple[tuple[list[Path], Stamps], Library]] = {}
+
+    def get(self, workspace: Path | None) -> Library:
+        folders = library_folders(workspace)
+        stamps = (folders, _stamps(folders))
+        hit = self._read.get(workspace)
+        if hit is None or hit[0] != stamps:
+            hit = (stamps, load_library(workspace))
+            self._read[workspace] = hit
+        return hit[1]
 
 
 # --- a document's choice -----------------------------------------------------------------
@@ -329,16 +361,17 @@ def _names(lib: Library, topic: str) -> str:
     return ", ".join(sorted(lib.topics.get(topic, {}))) or "aucune"
 
 
-
 class Clause:
     """A chosen variant as a template prints it: ``{{p clauses.litiges }}`` (alone in its
     paragraph) inserts the variant's Word paragraphs, rendered with the document's context and
     the variant's parameters, with their styles, numbering and pictures (a sub-document, see
     :class:`accordgen.render.values.Subdoc`). Rendered once, on first print."""
 
-    def __init__(self, choice: Choice, context: Mapping[str, Any]) -> None:
+    def __init__(self, choice: Choice, context: Mapping[str, Any],
+                 filters: Mapping[str, Any] | None = None) -> None:
         self.choice = choice
         self.context = context
+        self.filters = filters  # the workspace's (filtres.yaml), as in the host template
         self._subdoc: Any = None
 
     @property
@@ -351,11 +384,10 @@ class Clause:
 
     def subdoc(self) -> Any:
         if self._subdoc is None:
-            from .render.engine import render_template
-            from .render.values import Subdoc
+            from .render.engine import render_subdoc
 
-            data = render_template(self.choice.variant.docx, {**self.context, **self.choice.values})
-            self._subdoc = Subdoc(data)
+            self._subdoc = render_subdoc(self.choice.variant.docx, {**self.context, **self.choice.values},
+                                         filters=self.filters)
         return self._subdoc
 
     def __html__(self) -> str:

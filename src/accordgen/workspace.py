@@ -60,6 +60,9 @@ dépôt git. Les commandes se lancent depuis ce dossier (ou un de ses sous-dossi
 - `charte/` : la charte graphique (`charte.yaml` : police, couleur des titres, marges,
   logo, mention de pied de page), appliquée à chaque document généré sans modifier les
   modèles ; neutre à la création. Vérifiez-la avec `accordgen lint`.
+- `filtres.yaml` (facultatif) : les filtres propres au service, utilisables dans les
+  modèles (`{{ montant|euros }}`), chacun une expression sur `valeur`, par exemple
+  `euros: "valeur|nombre ~ ' euros'"` ; voir le README d'accordgen.
 - `notebooks/` : les notebooks guidés (formulaire, aperçu, dates clés), à ouvrir avec
   `jupyter lab` lancé dans cet espace.
 - `outputs/` : créé à la première génération ; les documents produits.

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..chain import EtatAccord, empreinte
-from ..library import Choice, Clause, Facts, choose, load_library
+from ..library import Choice, Clause, Facts, choose
 from ..models.accord import Accord, Axe
 from ..models.base import blocs
 from ..models.convention import (
@@ -231,7 +231,7 @@ def _choose(doc: Document, parties: Mapping[str, Any]) -> tuple[dict[str, Choice
             return {}, [("clauses.contrepartie", "la contrepartie est déjà décrite par le bloc "
                          "« contrepartie_financiere » : retirez l'un des deux (de préférence ce bloc, "
                          "remplacé par la variante de la bibliothèque de clauses)")]
-    return choose(load_library(doc.dossier.workspace), topics, chosen, _facts(doc), parties)
+    return choose(doc.dossier.library(), topics, chosen, _facts(doc), parties)
 
 
 def _clause_problems(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
@@ -254,7 +254,10 @@ def _choices(doc: Document) -> dict[str, Choice]:
 
 
 def _clauses(doc: Document, context: dict[str, Any], by_key: Mapping[str, Any]) -> dict[str, Clause]:
-    return {t: Clause(c, context) for t, c in _choose(doc, by_key)[0].items()}
+    from ..render.filters import read_filters  # render imports the kinds: not at import time
+
+    filters = read_filters(doc.dossier.workspace)[0]
+    return {t: Clause(c, context, filters) for t, c in _choose(doc, by_key)[0].items()}
 
 
 # --- values ---------------------------------------------------------------------

@@ -14,33 +14,38 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..chain import Renouvellement, empreinte
-from ..models.accord import Accord
 from ..models.base import Statut, blocs
-from ..models.convention import ConventionSpecifique
-from ..models.lettre import (
-    _COMPLEMENT,
-    LettreResiliation,
-    Signataire,
-    _address_problems,
-    _article,
-    _cap,
-    default_address,
-)
-from ..models.parties import Nature, Partie, Personne
-from ..rules import dates
-from ..rules.dates import RegleDelai, Unite
-from ..rules.fr import date_jour, date_longue, duree
-from ..rules.identifiers import check_postal_address
+from ..models.lettre import LettreResiliation, _address_problems, default_address
+from ..models.parties import Nature
+from ..rules.dates import Unite
+from ..rules.fr import article, date_jour, date_longue, duree, majuscule
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
 from .lettre_checks import lettre_warnings, meme_resiliation
+from .lettre_values import (
+    adresse,
+    appel,
+    conventions,
+    conventions_et_problemes,
+    date_effet,
+    dossier_facts,
+    fin_confidentialite,
+    fin_en_vigueur,
+    mention_arrete,
+    mention_delegation,
+    non_signees,
+    partie_destinataire,
+    partie_expeditrice,
+    politesse,
+    renouvellements,
+    representant,
+    signataire_effectif,
+)
 
 if TYPE_CHECKING:
     from ..dossier import Document
 
 KIND = "lettre-resiliation"
-KIND_CONVENTION = "convention-specifique"
 
 
 class LettreKind(DocumentKind):
@@ -80,7 +85,7 @@ class LettreKind(DocumentKind):
         rows.append(KeyDate("Prise d'effet de la résiliation (fin du préavis)", date_effet(lr, doc.accord)))
         rows.append(KeyDate("Fin de l'obligation de confidentialité (survie)",
                             fin_confidentialite(lr, doc.accord)))
-        fin = _fin_en_vigueur(doc)
+        fin = fin_en_vigueur(doc)
         if fin is not None:
             rows.append(KeyDate("Dernier jour en vigueur de l'accord (sans résiliation)", fin))
         return rows
@@ -97,13 +102,10 @@ class LettreKind(DocumentKind):
         return out
 
     def hash_facts(self, doc: Document) -> Any:
-        return _dossier_facts(doc.params, doc)
+        return dossier_facts(doc.params, doc)
 
 
-def _fin_en_vigueur(doc: Document) -> dt.date | None:
-    """Last day the accord is in force, signed renewals included (None if unsigned)."""
-    terme = doc.dossier.term
-    return terme.fin if terme else None
+__all__ = ["LettreKind", "date_effet", "fin_confidentialite"]
 
 
 # --- checks against the accord and the dossier -----------------------------------
@@ -152,7 +154,7 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
         yield ("date_envoi", f"envoi le {lr.date_envoi:%d/%m/%Y}, avant la signature de l'accord "
                              f"({signature:%d/%m/%Y}) : on ne résilie qu'un accord signé")
         return
-    fin = _fin_en_vigueur(doc)
+    fin = fin_en_vigueur(doc)
     if fin is not None and lr.date_envoi > fin:
         yield ("date_envoi", f"envoi le {lr.date_envoi:%d/%m/%Y}, après l'échéance de l'accord (en "
                              f"vigueur jusqu'au {fin:%d/%m/%Y} inclus) : il n'y a plus rien à résilier")
@@ -162,7 +164,7 @@ def _dossier_problems(lr: LettreResiliation, doc: Document) -> Iterator[tuple[st
         yield ("date_envoi", f"avec un envoi le {lr.date_envoi:%d/%m/%Y}, le préavis expirerait le "
                              f"{effet:%d/%m/%Y}, après l'échéance de l'accord ({fin:%d/%m/%Y} inclus) : "
                              "l'accord prend fin de lui-même avant, la résiliation serait sans objet")
-    _items, problems = _conventions(lr, doc)
+    _items, problems = conventions_et_problemes(lr, doc)
     yield from problems
 
 
@@ -189,153 +191,6 @@ def _default_address_problems(lr: LettreResiliation, doc: Document) -> Iterator[
             yield "destinataire_adresse", (f"bloc d'adresse par défaut (tiré de {doc.accord_path.name}, "
                                            f"parties[{i}]) : {message} ; donnez un bloc plus court "
                                            "dans destinataire_adresse")
-
-# --- derived values (computed by dates.py, formatted by the template) ------------
-
-def partie_expeditrice(lr: LettreResiliation, accord: Accord) -> Partie:
-    return accord.partie(lr.expediteur)
-
-
-def partie_destinataire(lr: LettreResiliation, accord: Accord) -> Partie:
-    if lr.destinataire is not None:
-        return accord.partie(lr.destinataire)
-    return next(p for p in accord.parties if p.cle != lr.expediteur)
-
-
-def renouvellements(lr: LettreResiliation, doc: Document) -> list[Renouvellement]:
-    """The dossier's valid renewals signed on or before the sending date."""
-    if doc.accord.signature.date is None:
-        return []
-    return [r for r in doc.dossier.chain().renouvellements if r.signature <= lr.date_envoi]
-
-
-def representant(lr: LettreResiliation, doc: Document, cle: str) -> Personne:
-    """A party's representative on the sending date (as updated by earlier renewals)."""
-    return doc.dossier.state(lr.date_envoi).representants[cle]
-
-
-def date_effet(lr: LettreResiliation, accord: Accord) -> dt.date:
-    """Last day of the notice: the termination takes effect at the end of this day.
-
-    A notice in days is counted in calendar days from the day after the sending, never
-    extended (dates.notice_end, CALENDAIRE); a notice in months or years ends on the same
-    day number (dates.add_duration): sent on 3 March with one month -> 3 April.
-    """
-    preavis = accord.clauses.preavis_resiliation
-    if Unite(preavis.unite) is Unite.JOURS:
-        return dates.notice_end(lr.date_envoi, preavis.valeur, RegleDelai.CALENDAIRE)
-    return dates.add_duration(lr.date_envoi, preavis.valeur, preavis.unite)
-
-
-def fin_confidentialite(lr: LettreResiliation, accord: Accord) -> dt.date:
-    """The accord ends on its effective date; confidentiality survives it (Art. 9.4)."""
-    survie = accord.clauses.confidentialite_survie
-    return dates.survival_end(date_effet(lr, accord), survie.valeur, survie.unite)
-
-
-def _conventions(lr: LettreResiliation, doc: Document) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """Specific conventions in progress on the sending date — signed (final and dated) on or
-    before it and not yet ended —, sorted by number, with their end under ``sort_conventions``;
-    and the problems of the dossier's invalid convention files."""
-    effet = date_effet(lr, doc.accord)
-    axes = doc.dossier.state(lr.date_envoi).axes  # as renewals signed before the letter left them
-    items: list[dict[str, Any]] = []
-    problems: list[tuple[str, str]] = []
-    for e in doc.dossier.members(KIND_CONVENTION):
-        cs = e.params
-        if not isinstance(cs, ConventionSpecifique):
-            problems.append(("sort_conventions",
-                             f"convention spécifique {e.path.name} invalide ({e.first_problem()}) : "
-                             f"corrigez-la (accordgen check {e.path.name})"))
-            continue
-        if not _signee_le(cs, lr.date_envoi) or cs.date_fin < lr.date_envoi:
-            continue  # not signed yet, or already ended, when the letter is sent
-        anticipee = lr.sort_conventions == "resiliees" and effet < cs.date_fin
-        axe = axes.get(cs.axe)
-        items.append({
-            "numero": cs.numero,
-            "axe": cs.axe,
-            "axe_titre": axe.titre if axe else None,
-            "objet": " ".join(cs.objet.split()),  # a YAML block may hold line breaks
-            "date_signature": cs.date_signature,
-            "date_debut": cs.date_debut,
-            "date_fin": cs.date_fin,
-            "fin": effet if anticipee else cs.date_fin,
-            "anticipee": anticipee,
-            "fichier": e.path.name,
-        })
-    items.sort(key=lambda c: (c["numero"], c["fichier"]))
-    return items, problems
-
-
-def _signee_le(cs: ConventionSpecifique, jour: dt.date) -> bool:
-    """Signed on ``jour``: final, and dated on or before it."""
-    return cs.statut is Statut.DEFINITIF and cs.date_signature is not None and cs.date_signature <= jour
-
-
-def non_signees(lr: LettreResiliation, doc: Document) -> list[str]:
-    """File names of the dossier's valid conventions not signed on the sending date (drafts,
-    or signed later): the letter does not mention them."""
-    return [e.path.name for e in doc.dossier.members(KIND_CONVENTION)
-            if isinstance(e.params, ConventionSpecifique) and not _signee_le(e.params, lr.date_envoi)]
-
-
-def conventions(lr: LettreResiliation, doc: Document) -> list[dict[str, Any]]:
-    return _conventions(lr, doc)[0]
-
-
-def _dossier_facts(lr: LettreResiliation, doc: Document) -> Any:
-    """What the letter takes from its dossier (part of the output's input hash): the
-    conventions in progress, and the renewals (representatives, term in force)."""
-    return {"conventions": conventions(lr, doc),
-            "avenants": empreinte(doc.dossier.chain().renouvellements)}
-
-
-def signataire_effectif(lr: LettreResiliation, doc: Document) -> Signataire:
-    if lr.signataire is not None:
-        return lr.signataire
-    return Signataire(**representant(lr, doc, lr.expediteur).model_dump())
-
-
-def mention_delegation(lr: LettreResiliation, doc: Document) -> str | None:
-    sig = signataire_effectif(lr, doc)
-    if not sig.delegation:
-        return None
-    if sig.mention_delegation:
-        return sig.mention_delegation.rstrip(", ")
-    rep = representant(lr, doc, lr.expediteur)
-    titre = _COMPLEMENT.split(rep.qualite, maxsplit=1)[0]
-    return f"Pour {_article(titre, rep.civilite == 'Madame')} et par délégation"
-
-
-def mention_arrete(lr: LettreResiliation, doc: Document) -> str | None:
-    """« (arrêté n° 2022-DGS-014 du 1er septembre 2022 portant délégation de signature) »."""
-    sig = signataire_effectif(lr, doc)
-    if not sig.delegation or sig.arrete is None:
-        return None
-    return (f"(arrêté n°\u00a0{sig.arrete.numero} du {date_longue(sig.arrete.date)} portant "
-            "délégation de signature)")
-
-
-def appel(lr: LettreResiliation, doc: Document) -> str:
-    """The salutation without its comma: "Madame", "Madame la Directrice"."""
-    if lr.formule_appel:
-        return lr.formule_appel.rstrip(", ")
-    return representant(lr, doc, partie_destinataire(lr, doc.accord).cle).civilite
-
-
-def politesse(lr: LettreResiliation, doc: Document) -> str:
-    if lr.formule_politesse:
-        return lr.formule_politesse
-    return f"Je vous prie d'agréer, {appel(lr, doc)}, l'expression de mes salutations distinguées."
-
-
-def adresse(lr: LettreResiliation, doc: Document) -> list[str]:
-    if lr.destinataire_adresse is not None:
-        return check_postal_address(lr.destinataire_adresse)
-    dest = partie_destinataire(lr, doc.accord)
-    return check_postal_address(default_address(dest, representant(lr, doc, dest.cle)))
-
 
 def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
     accord = doc.accord
@@ -367,12 +222,12 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
             "delegation": sig.delegation,
             "mention_delegation": mention_delegation(lr, doc),
             "arrete": mention_arrete(lr, doc),
-            "fonction": _cap(_article(sig.qualite, sig.civilite == "Madame")),
+            "fonction": majuscule(article(sig.qualite, sig.civilite == "Madame")),
         },
         "preavis": accord.clauses.preavis_resiliation.model_dump(mode="python"),
         "preavis_en_jours": Unite(accord.clauses.preavis_resiliation.unite) is Unite.JOURS,
         "date_effet": effet,
-        "fin_en_vigueur": _fin_en_vigueur(doc),
+        "fin_en_vigueur": fin_en_vigueur(doc),
         "confidentialite_survie": accord.clauses.confidentialite_survie.model_dump(mode="python"),
         "fin_confidentialite": fin_confidentialite(lr, accord),
         "sort_conventions": lr.sort_conventions,

@@ -31,17 +31,6 @@ _LINE_ERROR = re.compile(r"^ligne (\d+) : ")
 _COMPLEMENT = re.compile(r" (?:du|de la|de l'|des|de|d') ")
 
 
-def _article(text: str, feminin: bool) -> str:
-    """"le Président", "la Directrice", "l'Administrateur"."""
-    if text[:1].lower() in "aeiouyhâàéèêîôûœ":
-        return f"l'{text}"
-    return f"{'la' if feminin else 'le'} {text}"
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class Contact(Modele):
     """The agent who follows the matter (« Affaire suivie par »)."""
 

@@ -12,6 +12,7 @@ from ..charte import Charter, load_charter
 from ..dossier import Document
 from .charter import apply_charter
 from .engine import render_members
+from .filters import merged, read_filters
 from .output import build_zip, write_atomic
 from .template import Filters, load_template
 
@@ -37,7 +38,10 @@ def inputs_hash(doc: Document) -> str:
     if doc.params is not doc.accord:
         h.update(doc.accord.model_dump_json().encode())
     h.update(json.dumps(doc.kind.hash_facts(doc), default=str, sort_keys=True).encode())
-    h.update(load_template(doc.template_path).sha256)
+    filters, declared = read_filters(doc.dossier.workspace)
+    h.update(load_template(doc.template_path, filters).sha256)  # compiled as render_bytes will
+    if declared:  # the workspace's filtres.yaml (no file: the hash stays what it was)
+        h.update(declared.encode())
     h.update(charter_of(doc).digest.encode())
     return h.hexdigest()
 
@@ -76,13 +80,14 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
 def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None) -> bytes:
     """The DOCX of a validated document, as bytes (identical for identical inputs);
     ``digest``: its :func:`inputs_hash`, when the caller has already computed it;
-    ``filters``: custom Jinja filters (a workspace's), see :func:`.engine.render_template`."""
-    template = load_template(doc.template_path, filters)
+    ``filters``: custom Jinja filters (see :func:`.engine.render_template`), besides those the
+    document's workspace declares in ``filtres.yaml`` (:mod:`.filters`)."""
+    template = load_template(doc.template_path, merged(read_filters(doc.dossier.workspace)[0], filters))
     context = doc.context()
     members = render_members(template, context)
     apply_charter(members, charter_of(doc))
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
-    return build_zip(members)
+    return build_zip(members, known=template.deflated)
 
 
 def render(doc: Document, out: Path | str, *, filters: Filters | None = None) -> Path:

@@ -12,6 +12,7 @@ never modified.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ from docx.image.image import Image as DocxImage
 from lxml import etree
 
 from ..errors import InputError, TemplateError
+from ..safeio import MAX_DOCX_BYTES
 from .output import build_zip
 from .template import CompiledTemplate, Filters, load_template
-from .values import MAX_IMAGE_BYTES, RenderSession, _read
+from .values import MAX_IMAGE_BYTES, RenderSession, Subdoc, _read
 
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -33,17 +35,22 @@ _NS = {
 }
 Pictures = Mapping[str, "Path | str | bytes"]
 Media = Mapping["Path | str | bytes", "Path | str | bytes"]
+Zipnames = Mapping[str, "Path | str | bytes"]
 
 
 def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
-                   pictures: Pictures | None = None, media: Media | None = None) -> dict[str, bytes]:
+                   pictures: Pictures | None = None, media: Media | None = None,
+                   embedded: Media | None = None, zipnames: Zipnames | None = None) -> dict[str, bytes]:
     """Every zip member of ``template`` rendered with ``context``, in the template's order
     (members this render added come last)."""
-    session = RenderSession(template.data, template.part_names[0])
+    session = RenderSession(template.data, template.part_names[0], template.compositions)
     with session:
         rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
     if session.used:  # images, links or sub-documents: the package as python-docx left it
         added = session.package_members(rendered)
+        for name, data in added.items():  # unchanged: the template's own bytes, compressed once
+            if template.members.get(name) == data:
+                added[name] = template.members[name]
         members = {name: added[name] for name in template.members if name in added}
         members.update((name, data) for name, data in added.items() if name not in members)
     else:
@@ -53,12 +60,17 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
         replace_pictures(template, members, pictures)
     if media:
         replace_media(template, members, media)
+    if embedded:
+        replace_media(template, members, embedded, folder="word/embeddings/")
+    if zipnames:
+        replace_zipnames(template, members, zipnames)
     return members
 
 
 def render_template(template_path: Path | str, context: Mapping[str, Any], *,
                     filters: Filters | None = None, pictures: Pictures | None = None,
-                    media: Media | None = None) -> bytes:
+                    media: Media | None = None, embedded: Media | None = None,
+                    zipnames: Zipnames | None = None) -> bytes:
     """The DOCX of ``template_path`` (a docxtpl template) rendered with ``context``, as bytes.
 
     The same engine as every kind: strict (an undefined variable is an error naming the
@@ -69,10 +81,30 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     ``pictures``: template pictures to replace, by their name, title or description in Word
     (docxtpl's ``replace_pic``) -> the new picture's file or bytes (same format; the frame's
     size is kept). ``media``: docxtpl's ``replace_media``, the template's media equal to a
-    given file (or bytes) -> the new file (or bytes). Raises
-    :class:`~accordgen.errors.TemplateError`."""
+    given file (or bytes) -> the new file (or bytes). ``embedded``: docxtpl's
+    ``replace_embedded``, the same for the embedded objects (``word/embeddings/``: a
+    spreadsheet, a presentation); ``zipnames``: docxtpl's ``replace_zipname``, a member of the
+    package by its name in the zip (``word/embeddings/Feuille1.xlsx``) -> the new file (or
+    bytes). Raises :class:`~accordgen.errors.TemplateError` (also for anything to replace that
+    the template lacks)."""
     template = load_template(template_path, filters)
-    return build_zip(render_members(template, context, pictures=pictures, media=media))
+    members = render_members(template, context, pictures=pictures, media=media,
+                             embedded=embedded, zipnames=zipnames)
+    return build_zip(members, known=template.deflated)
+
+
+def render_subdoc(template_path: Path | str, context: Mapping[str, Any], *,
+                  filters: Filters | None = None) -> Subdoc:
+    """``template_path`` rendered with ``context`` as a :class:`~accordgen.render.values.Subdoc`
+    (a clause variant), known by a digest of the template and of what this render changed (a
+    template's compositions are remembered by it: see :mod:`.compose`)."""
+    template = load_template(template_path, filters)
+    members = render_members(template, context)
+    digest = hashlib.sha256(b"accordgen rendered sub-document\0" + template.sha256)
+    for name, data in members.items():
+        if template.members.get(name) is not data:  # unchanged members: the template's digest
+            digest.update(b"%s\0%d\0" % (name.encode(), len(data)) + data)
+    return Subdoc.rendered(members, digest.digest(), str(template.path))
 
 
 def _image(source: Path | str | bytes) -> bytes:
@@ -84,18 +116,35 @@ def _image(source: Path | str | bytes) -> bytes:
     return blob
 
 
-def replace_media(template: CompiledTemplate, members: dict[str, bytes], media: Media) -> None:
-    """docxtpl's ``replace_media``: every media of the package equal to an old picture takes
-    the new one's bytes; an old picture found nowhere is an error."""
-    new = {_read(old, MAX_IMAGE_BYTES)[0]: _image(dst) for old, dst in media.items()}
+def replace_media(template: CompiledTemplate, members: dict[str, bytes], media: Media,
+                  folder: str = "word/media/") -> None:
+    """docxtpl's ``replace_media`` (``folder`` ``word/embeddings/``: ``replace_embedded``):
+    every member of ``folder`` equal to an old file takes the new one's bytes (docxtpl
+    compares CRC-32s; here the bytes themselves); an old file found nowhere is an error."""
+    pictures = folder == "word/media/"
+    olds = [_read(old, MAX_IMAGE_BYTES if pictures else MAX_DOCX_BYTES)[0] for old in media]
+    new = {data: _image(dst) if pictures else _read(dst, MAX_DOCX_BYTES)[0]
+           for data, dst in zip(olds, media.values(), strict=True)}
     found = set()
     for name, data in members.items():
-        if name.startswith("word/media/") and data in new:
+        if name.startswith(folder) and data in new:
             members[name] = new[data]
             found.add(data)
-    missing = [str(old) for old in media if _read(old, MAX_IMAGE_BYTES)[0] not in found]
+    missing = [str(old) for old, data in zip(media, olds, strict=True) if data not in found]
     if missing:
-        raise TemplateError(template.path, f"média à remplacer introuvable dans le modèle : {', '.join(missing)}")
+        what = "média" if pictures else "objet incorporé"
+        raise TemplateError(template.path, f"{what} à remplacer introuvable dans le modèle : {', '.join(missing)}")
+
+
+def replace_zipnames(template: CompiledTemplate, members: dict[str, bytes], zipnames: Zipnames) -> None:
+    """docxtpl's ``replace_zipname``: the package's member of each name takes the new file's
+    bytes; a name the package lacks is an error (docxtpl ignores it: a typo would go unseen)."""
+    missing = sorted(str(name) for name in zipnames if name not in members)
+    if missing:
+        raise TemplateError(template.path, f"fichier à remplacer introuvable dans le modèle : {', '.join(missing)}"
+                                           " (nom dans l'archive, par exemple word/embeddings/Feuille1.xlsx)")
+    for name, source in zipnames.items():
+        members[name] = _read(source, MAX_DOCX_BYTES)[0]
 
 
 def replace_pictures(template: CompiledTemplate, members: dict[str, bytes], pictures: Pictures) -> None:

@@ -29,6 +29,8 @@ from lxml import etree
 from ..errors import InputError, TemplateError, read_error_message
 from ..rules.fr import FILTERS
 from ..safeio import MAX_DOCX_BYTES, read_regular_file, read_zip_members
+from .compose import Compositions
+from .output import Deflated
 from .sandbox import Sandbox, custom_filter, render_bounded, time_limit
 
 HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -37,6 +39,7 @@ FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 ENDNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 TAGGED_RTS = (HEADER_RT, FOOTER_RT, FOOTNOTES_RT, ENDNOTES_RT)
 _TAG = re.compile(r"<[^>]+>")
+_LISTING_CHARS = "\t\a\n\f"  # what docxtpl's resolve_listing turns into tabs, paragraphs, breaks
 # docxtpl's escapes for literal braces in a template ("{_{" prints "{{"), turned into Jinja
 # string literals before compiling, so that a *value* containing "{_{" is printed as written.
 _LITERAL_BRACES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
@@ -241,6 +244,8 @@ class CompiledTemplate(TemplateFile):
     def __init__(self, path: Path, env: jinja2.Environment = ENV) -> None:
         super().__init__(path)
         self.env = env
+        self.compositions = Compositions(self.members)  # sub-documents composed, remembered
+        self.deflated = Deflated(self.members)  # its members compressed once, for the archives
         self.parts = [self._compile(name) for name in self.part_names]
         self.properties = [PropertyPart(name, [(i, text, self._compile_text(name, text)) for i, text in fields])
                            for name, fields in self.property_sources().items()]
@@ -297,7 +302,8 @@ class CompiledTemplate(TemplateFile):
                 session.part_name = part.name
             xml = self._run(part, part.template, context)
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = self._tpl.resolve_listing(xml)
+            if any(c in xml for c in _LISTING_CHARS):  # otherwise resolve_listing changes nothing
+                xml = self._tpl.resolve_listing(xml)
             try:
                 root = etree.fromstring(xml.encode("utf-8"))
             except etree.XMLSyntaxError as exc:

@@ -132,6 +132,15 @@ def elides(text: str) -> bool:
     return str(text)[:1].lower() in "aeiouyhâàéèêîôûœ"
 
 
+def article(text: str, feminin: bool) -> str:
+    """The definite article before a title: "le Président", "la Directrice",
+    "l'Administrateur" (elided as :func:`elides` says)."""
+    text = str(text)
+    if elides(text):
+        return f"l'{text}"
+    return f"{'la' if feminin else 'le'} {text}"
+
+
 def majuscule(text: str) -> str:
     """Capitalise the first letter only: "le Département et Orange" -> "Le Département et Orange"."""
     text = str(text)
