@@ -21,6 +21,8 @@ from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 from .convention_warnings import convention_warnings, retroactivite_vue
 
 if TYPE_CHECKING:
@@ -318,6 +320,9 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "lieu_signature": cs.lieu_signature or accord.signature.lieu,
         "exemplaires": cs.exemplaires or len(accord.parties),
         "art": _articles(cs),
+        "signature_bloc": bloc_signature(cs.lieu_signature or accord.signature.lieu, cs.date_signature,
+                               cs.exemplaires or len(accord.parties),
+                               [bloc_signataire(by_key[k], by_key[k]["signataire"]) for k in order]),
     }
     context["clauses"] = _clauses(doc, context, by_key)
     return context

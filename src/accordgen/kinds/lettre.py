@@ -34,6 +34,8 @@ from ..rules.fr import date_jour, date_longue, duree
 from ..rules.identifiers import check_postal_address
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 from .lettre_checks import lettre_warnings, meme_resiliation
 
 if TYPE_CHECKING:
@@ -378,6 +380,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "sort_conventions": lr.sort_conventions,
         "conventions": conventions(lr, doc),
         "titre_document": f"Lettre de résiliation — {accord.titre_effectif}",
+        "signature_bloc": bloc_signature(lr.lieu, lr.date_envoi, 1, [bloc_signataire(by_key[exp.cle], sig.vue())]),
         "date_document": lr.date_envoi,
     }
 

@@ -1,0 +1,63 @@
+"""The signature section every kind prints the same way (``signature_bloc`` in a context).
+
+« Fait à <lieu>, le <date>, en N (N) exemplaires originaux. » then one block per signatory,
+two per row: « Pour <partie>, », the signatory's quality with its article, room to sign and
+for the seal, the name. A missing place or date prints a dotted line (an unsigned document).
+Each signatory also names the PDF signature field placed over its block
+(``signature-<party key>``, see :mod:`accordgen.tools.pdfsign`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..models.lettre import _article, _cap
+
+_ARTICLE = re.compile(r"^(Le|La|Les|L')(?=[\s'’])|^(L')", re.IGNORECASE)
+
+
+def pour_partie(partie: Mapping[str, Any]) -> str:
+    """What follows « Pour » above a block: the party's own ``pour`` when given, else its
+    designation with the article in lower case (« le Département de Seine-et-Marne »,
+    « la société ORANGE », « l'Agence … »)."""
+    if partie.get("pour") and partie["pour"] != partie.get("nom_texte"):
+        return str(partie["pour"])
+    designation = str(partie["designation"])
+    if _ARTICLE.match(designation):
+        return designation[:1].lower() + designation[1:]
+    return designation
+
+
+def champ(cle: str) -> str:
+    """The PDF signature field's name for a party: ``signature-<key as a slug>``."""
+    ascii_ = unicodedata.normalize("NFKD", cle).encode("ascii", "ignore").decode()
+    return "signature-" + (re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "partie")
+
+
+def signataire(partie: Mapping[str, Any], personne: Mapping[str, Any]) -> dict[str, str]:
+    """One block: party, quality (« Le Président du Conseil départemental »), name, field."""
+    feminin = personne.get("civilite") == "Madame"
+    return {
+        "cle": str(partie["cle"]),
+        "pour": pour_partie(partie),
+        "qualite": _cap(_article(str(personne["qualite"]), feminin)),
+        "nom": f"{personne['prenom']} {personne['nom']}",
+        "champ": champ(str(partie["cle"])),
+    }
+
+
+def bloc(lieu: str | None, date: dt.date | None, exemplaires: int,
+         signataires: Iterable[dict[str, str]]) -> dict[str, Any]:
+    """The ``signature_bloc`` of a context: place, date, copies, blocks two per row."""
+    liste = list(signataires)
+    return {
+        "lieu": lieu or None,
+        "date": date,
+        "exemplaires": exemplaires,
+        "signataires": liste,
+        "lignes": [liste[i:i + 2] for i in range(0, len(liste), 2)],
+    }
