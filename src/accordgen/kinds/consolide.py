@@ -111,6 +111,8 @@ class ConsolideKind(DocumentKind):
             if actuel != accord.partie(partie["cle"]).representant:
                 representants.append({"partie": partie, "representant": actuel.vue()})
         return vue | {
+            # the initial accord's blocks, reprinted: a consolidated version is not signed
+            "signature_bloc": vue["signature_bloc"] | {"a_signer": False},
             "titre_document": self.title(doc),
             "date_document": inclus[-1].signature,
             "consolidation": {

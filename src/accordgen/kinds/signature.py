@@ -51,10 +51,13 @@ def signataire(partie: Mapping[str, Any], personne: Mapping[str, Any]) -> dict[s
 
 
 def bloc(lieu: str | None, date: dt.date | None, exemplaires: int,
-         signataires: Iterable[dict[str, str]]) -> dict[str, Any]:
-    """The ``signature_bloc`` of a context: place, date, copies, blocks two per row."""
+         signataires: Iterable[dict[str, str]], *, a_signer: bool = True) -> dict[str, Any]:
+    """The ``signature_bloc`` of a context: place, date, copies, blocks two per row;
+    ``a_signer``: whether the PDF gets signature fields (not a consolidated version, which
+    reprints the initial accord's blocks but is read, not signed)."""
     liste = list(signataires)
     return {
+        "a_signer": a_signer,
         "lieu": lieu or None,
         "date": date,
         "exemplaires": exemplaires,
