@@ -64,3 +64,42 @@ def bloc(lieu: str | None, date: dt.date | None, exemplaires: int,
         "signataires": liste,
         "lignes": [liste[i:i + 2] for i in range(0, len(liste), 2)],
     }
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FAIT_A = b'<w:pStyle w:val="FaitA"/>'
+
+
+def keep_with_text(document_xml: bytes) -> bytes:
+    """The body with « keep with next » on the paragraph before « Fait à », so that the
+    signatures never open a page alone: the templates set it on their own paragraphs, but the
+    last paragraph may come from a clause of the library (a sub-document). Unchanged (and not
+    parsed) when there is no « Fait à » paragraph or its predecessor already keeps with it."""
+    at = document_xml.rfind(_FAIT_A)
+    if at < 0:
+        return document_xml
+    start = max(document_xml.rfind(b"<w:p>", 0, at), document_xml.rfind(b"<w:p ", 0, at))
+    end = document_xml.rfind(b"</w:p>", 0, start)
+    if end < 0 or document_xml[end + 6:start].strip() or b"<w:keepNext/>" in document_xml[
+            max(document_xml.rfind(b"<w:p>", 0, end), document_xml.rfind(b"<w:p ", 0, end)):end]:
+        return document_xml  # a table before it, or already kept
+    from lxml import etree
+
+    root = etree.fromstring(document_xml)
+    fait = next(p for p in root.iter(f"{{{_W}}}p")
+                if any(s.get(f"{{{_W}}}val") == "FaitA" for s in p.iterfind(f"{{{_W}}}pPr/{{{_W}}}pStyle")))
+    prev = fait.getprevious()
+    if prev is None or prev.tag != f"{{{_W}}}p":
+        return document_xml
+    ppr = prev.find(f"{{{_W}}}pPr")
+    if ppr is None:
+        ppr = etree.SubElement(prev, f"{{{_W}}}pPr")
+        prev.insert(0, ppr)
+    # schema order: pStyle first, then keepNext
+    style = ppr.find(f"{{{_W}}}pStyle")
+    keep = etree.Element(f"{{{_W}}}keepNext")
+    if style is not None:
+        style.addnext(keep)
+    else:
+        ppr.insert(0, keep)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

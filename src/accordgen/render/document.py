@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..dossier import Document
+from ..kinds.signature import keep_with_text
 from .engine import render_members
 from .output import build_zip, write_atomic
 from .template import Filters, load_template
@@ -71,6 +72,7 @@ def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters |
     template = load_template(doc.template_path, filters)
     context = doc.context()
     members = render_members(template, context)
+    members["word/document.xml"] = keep_with_text(members["word/document.xml"])
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 
