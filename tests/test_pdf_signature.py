@@ -92,7 +92,7 @@ def test_no_page_holds_only_the_signatures(pdfs: dict[str, tuple[bytes, Path]]) 
                 if not fait:
                     continue
                 above = [w for w in page.extract_words()
-                         if HEADER_BAND < w["top"] and w["bottom"] < fait[0]["top"] - 1]
+                         if w["top"] > HEADER_BAND and w["bottom"] < fait[0]["top"] - 1]
                 assert len(above) >= 5, f"{name} : la page {page.page_number} ne porte que les signatures"
 
 

@@ -46,9 +46,13 @@ class Placement:
 
 def signature_slots(docx: bytes) -> list[Slot]:
     """The signatories of a DOCX, in the order of its blocks; none when it has no
-    « Signatures » table or the table names no field (a consolidated version is not signed)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
+    « Signatures » table or the table names no field (a consolidated version is not signed),
+    and none for a file that is not a readable DOCX (LibreOffice converts other formats too)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as z:
+            root = etree.fromstring(z.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return []
     slots: list[Slot] = []
     for tbl in root.iterfind(".//w:tbl", NS):
         caption = tbl.find("w:tblPr/w:tblCaption", NS)
@@ -79,8 +83,11 @@ def _find(pdf, slots: list[Slot]) -> list[Placement]:  # noqa: ANN001 - pdfplumb
         column = (right - left) * COLUMN
         taken: list[tuple[float, float]] = []
         for slot in list(todo):
-            hits = [h for h in page.search(slot.nom, regex=False)
-                    if all(abs(h["top"] - t) > 1 or abs(h["x0"] - x) > 1 for t, x in taken)]
+            hits = [h for h in words if h["text"].strip() == slot.nom
+                    and all(abs(h["top"] - t) > 1 or abs(h["x0"] - x) > 1 for t, x in taken)]
+            if not hits:  # the name shares its line with other text: search the characters
+                hits = [h for h in page.search(slot.nom, regex=False)
+                        if all(abs(h["top"] - t) > 1 or abs(h["x0"] - x) > 1 for t, x in taken)]
             if not hits:
                 continue
             hit = max(hits, key=lambda h: (h["top"], h["x0"]))  # the lowest: the block's
