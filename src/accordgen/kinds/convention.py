@@ -21,9 +21,9 @@ from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .convention_warnings import convention_warnings, retroactivite_vue
 from .signature import bloc as bloc_signature
 from .signature import signataire as bloc_signataire
-from .convention_warnings import convention_warnings, retroactivite_vue
 
 if TYPE_CHECKING:
     from ..dossier import Document

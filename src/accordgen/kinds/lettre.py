@@ -34,9 +34,9 @@ from ..rules.fr import date_jour, date_longue, duree
 from ..rules.identifiers import check_postal_address
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .lettre_checks import lettre_warnings, meme_resiliation
 from .signature import bloc as bloc_signature
 from .signature import signataire as bloc_signataire
-from .lettre_checks import lettre_warnings, meme_resiliation
 
 if TYPE_CHECKING:
     from ..dossier import Document
