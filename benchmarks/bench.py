@@ -136,6 +136,38 @@ def pdf_exports(docs: list[Any], work: Path) -> float | None:
     return time.perf_counter() - start
 
 
+# --- (s) signature-ready PDF: PDF/A and signature fields against the plain export -----------
+
+
+def signature_ready_pdfs(docs: list[Any], work: Path) -> dict[str, float] | None:
+    """(s) per document, in one LibreOffice run each: plain PDF without fields (the export
+    alone), PDF/A-2b without fields, and the signature fields added to a PDF (pdfplumber +
+    pyHanko, in process); None when LibreOffice is absent."""
+    from accordgen.tools import pdf
+    from accordgen.tools.pdfsign import with_signature_fields
+
+    if pdf.find_soffice() is None:
+        return None
+    folder = work / "s"
+    folder.mkdir()
+    files = [folder / f"s-{i:02d}.docx" for i in range(len(docs))]
+    for path, doc in zip(files, docs, strict=True):
+        path.write_bytes(render_bytes(doc))
+    pdf.convert(files[:1], folder / "warm", fields=False)  # profile created before timing
+    figures = {}
+    for key, pdfa in (("plain", False), ("pdfa", True)):
+        start = time.perf_counter()
+        made = pdf.convert(files, folder / key, pdfa=pdfa, fields=False)
+        figures[f"{key}_ms"] = (time.perf_counter() - start) / len(files) * 1000
+    pairs = [(f.read_bytes(), p.read_bytes()) for f, p in zip(files, made, strict=True)]
+    with_signature_fields(*pairs[0])  # imports (pdfplumber, pyHanko) out of the timing
+    start = time.perf_counter()
+    for docx, data in pairs:
+        with_signature_fields(docx, data)
+    figures["fields_ms"] = (time.perf_counter() - start) / len(pairs) * 1000
+    return figures
+
+
 def kernel_start(work: Path, runs: int = 3) -> float:
     """Median wall time of a papermill run of a one-cell notebook: kernel start + stop."""
     import papermill as pm
@@ -254,6 +286,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(p) PDF, {len(loaded)} documents en un passage LibreOffice : {t_p:.2f} s  "
                   f"({t_p / len(loaded) * 1000:.0f} ms/doc)  {(t_p / len(loaded)) / per_doc:.1f}x "
                   "un document de (a)")
+
+        # (s) signature-ready PDFs (issue 18): a section of its own
+        s = signature_ready_pdfs(loaded, work)
+        if s is not None:
+            plain = s["plain_ms"]
+            figures["s_pdf_plain_ms_per_doc"] = plain
+            figures["s_pdfa_ms_per_doc"] = s["pdfa_ms"]
+            figures["s_pdfa_vs_plain"] = s["pdfa_ms"] / plain
+            figures["s_fields_ms_per_doc"] = s["fields_ms"]
+            figures["s_fields_vs_plain"] = s["fields_ms"] / plain
+            print(f"(s) PDF simple {plain:.0f} ms/doc ; PDF/A-2b {s['pdfa_ms']:.0f} ms/doc "
+                  f"({s['pdfa_ms'] / plain:.2f}x) ; champs de signature +{s['fields_ms']:.0f} ms/doc "
+                  f"(+{s['fields_ms'] / plain:.0%} du PDF simple)")
 
         t_k = kernel_start(work)
         figures["kernel_start_s"] = t_k

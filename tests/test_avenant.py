@@ -101,7 +101,7 @@ def test_example_states_both_periods_with_explicit_dates(example_docx: Path) -> 
     assert ("L'accord est renouvelé pour une nouvelle durée de cinq (5) ans, du 1er juillet 2027 "
             "au 30 juin 2032 inclus.") in text
     assert "Le renouvellement de l'accord prend effet le 1er juillet 2027, lendemain du terme actuel" in text
-    assert "Fait à Melun, le 16 juin 2027, en deux exemplaires originaux." in text
+    assert "Fait à Melun, le 16 juin 2027, en deux (2) exemplaires originaux." in text
     assert "Les autres stipulations de l'accord demeurent inchangées." in text
 
 
@@ -109,12 +109,12 @@ def test_example_uses_the_updated_representative(example_docx: Path) -> None:
     text = document_text(example_docx)
     assert ("représentée par Madame Claire DUMONT, dûment habilitée à la signature du présent avenant, "
             "en sa qualité de Directrice Orange Île-de-France ;") in text
-    assert ("Article 3 – Représentants\nÀ compter de l'entrée en vigueur du présent avenant, Orange est "
+    assert ("ARTICLE 3 : REPRÉSENTANTS\nÀ compter de l'entrée en vigueur du présent avenant, Orange est "
             "représentée au titre de l'accord par Madame Claire DUMONT, Directrice Orange Île-de-France, "
             "en remplacement de Madame Laurence THOUVENY, Directrice Orange Ile-de-France.") in text
     # the former representative appears only in the replacement sentence, never as a signatory
     assert text.count("THOUVENY") == 1
-    assert "Pour ORANGE\nClaire DUMONT,\nDirectrice Orange Île-de-France\nSignature :" in text
+    assert "Pour ORANGE,\nLa Directrice Orange Île-de-France\nClaire DUMONT\n" in text
     # the Département keeps its representative, now authorised by the amendment's délibération
     assert ("représenté par Monsieur Jean-François PARIGI, Président du Conseil départemental, habilité "
             "aux présentes par délibération n° CP-2027/05/24-3-07 de la Commission permanente en date "
@@ -191,7 +191,7 @@ def test_second_renewal_follows_the_first(tmp_path: Path) -> None:
     # the current representative is the one set by avenant n° 1, and nothing is updated here
     assert "représentée par Madame Claire DUMONT" in text
     assert "THOUVENY" not in text and "Représentants" not in text
-    assert "Article 3 – Autres stipulations" in text and "Article 4 – Entrée en vigueur" in text
+    assert "ARTICLE 3 : AUTRES STIPULATIONS" in text and "ARTICLE 4 : ENTRÉE EN VIGUEUR" in text
     assert doc.dossier.term == Periode(d("2032-07-01"), d("2035-06-30"))
     # the first amendment can still be regenerated once the second exists
     first = accordgen.load(folder / "avenant-1.yaml")
@@ -245,7 +245,7 @@ def test_blank_signature_date_leaves_the_place_and_checks_today(
     monkeypatch.setattr("accordgen.kinds.avenant.today", lambda: d("2027-06-30"))
     doc = accordgen.load(path)
     text = document_text(accordgen.render_bytes(doc))
-    assert "Fait à Melun, le ………………………, en deux exemplaires originaux." in text
+    assert "Fait à Melun, le ……………………, en deux (2) exemplaires originaux." in text
     assert ("Signature", "Melun, date laissée en blanc (à signer au plus tard le 30 juin 2027)") in [
         (k, v.replace("\u00a0", " ")) for k, v in doc.summary()]
     monkeypatch.setattr("accordgen.kinds.avenant.today", lambda: d("2027-07-01"))
@@ -267,8 +267,8 @@ def test_a_plain_renewal_has_no_representative_or_axis_article(tmp_path: Path) -
     assert ("Le présent avenant a pour objet de renouveler l'accord de coopération conclu le 1er juillet "
             "2022 entre le Département et Orange.") in out
     assert "Représentants" not in out and "Axe de coopération" not in out
-    assert "Article 3 – Autres stipulations" in out and "Article 4 – Entrée en vigueur" in out
-    assert "représentée par Madame Laurence THOUVENY" in out and "Pour ORANGE\nLaurence THOUVENY," in out
+    assert "ARTICLE 3 : AUTRES STIPULATIONS" in out and "ARTICLE 4 : ENTRÉE EN VIGUEUR" in out
+    assert "représentée par Madame Laurence THOUVENY" in out and "Pour ORANGE,\nLa Directrice Orange Ile-de-France\nLaurence THOUVENY\n" in out
 
 
 ADD_AND_CLOSE = """\
@@ -300,9 +300,9 @@ def test_axes_added_closed_and_renamed(tmp_path: Path) -> None:
     edited = text[:text.index("modifications:")] + ADD_AND_CLOSE + text[text.index("signature:") + 10:]
     path = write(folder, "avenant-1.yaml", edited)
     out = document_text(accordgen.render_bytes(accordgen.load(path)))
-    assert ("Article 4 – Axe de coopération n° 6\nL'axe de coopération n° 6 « Usages numériques », défini à "
+    assert ("ARTICLE 4 : AXE DE COOPÉRATION n° 6\nL'axe de coopération n° 6 « Usages numériques », défini à "
             "l'article 2 de l'accord, est clos à compter de l'entrée en vigueur du présent avenant.") in out
-    assert ("Article 5 – Axe de coopération n° 7\nIl est ajouté à l'article 2 de l'accord un axe de "
+    assert ("ARTICLE 5 : AXE DE COOPÉRATION n° 7\nIl est ajouté à l'article 2 de l'accord un axe de "
             "coopération n° 7 ainsi rédigé :\nAxe de coopération n° 7 : Santé & numérique\n"
             "Le Département et Orange étudieront les apports du numérique à l'accès aux soins.\n"
             "la télésanté dans les maisons de santé,\nl'accompagnement des aidants.\n"
@@ -310,11 +310,11 @@ def test_axes_added_closed_and_renamed(tmp_path: Path) -> None:
             "Le Département et Orange conviennent de travailler sur les sujets suivants :\n"
             "Expérimenter la téléconsultation en zone rurale.\n"
             "Aucune prestation de services ne pourra être déclinée") in out
-    assert ("Article 6 – Axe de coopération n° 2\nÀ l'article 2 de l'accord, l'axe de coopération n° 2 "
+    assert ("ARTICLE 6 : AXE DE COOPÉRATION n° 2\nÀ l'article 2 de l'accord, l'axe de coopération n° 2 "
             "« Formation dans le domaine social et inclusion » est modifié comme suit.\n"
             "Son intitulé est remplacé par l'intitulé suivant : « Formation, insertion et inclusion "
-            "numérique ».\nArticle 7 – Autres stipulations") in out
-    assert "Article 8 – Entrée en vigueur" in out
+            "numérique ».\nARTICLE 7 : AUTRES STIPULATIONS") in out
+    assert "ARTICLE 8 : ENTRÉE EN VIGUEUR" in out
 
     # a later renewal sees the new state: axis 6 is closed, axis 7 exists, 8 is the next free one
     write(folder, "avenant-2.yaml", AVENANT_2 + "modifications:\n  - action: remplacer\n    axe: 6\n"

@@ -284,8 +284,8 @@ def test_overrides_change_the_document_and_bad_ones_name_the_column(tmp_path: Pa
     assert [found[n].statut for n in range(2, 8)] == ["done", "done", "failed", "failed", "failed", "failed"]
     plain = document_text(out / "accord.docx")
     changed = document_text(out / "Accord_Fontainebleau.docx")
-    assert "Fait à Melun" in plain and "En deux exemplaires" in plain
-    assert "Fait à Fontainebleau" in changed and "En trois exemplaires" in changed
+    assert "Fait à Melun" in plain and "en deux (2) exemplaires" in plain
+    assert "Fait à Fontainebleau" in changed and "en trois (3) exemplaires" in changed
     assert "Fait à Melun" not in changed
     assert "colonne « signature.exemplaires » du registre : nombre entier attendu" in found[4].message
     assert "colonne « parties[5].representant.nom » du registre : chemin inconnu" in found[5].message

@@ -138,7 +138,7 @@ def test_examples_terms_and_signatures(texts: dict[int, str]) -> None:
 def test_visas_cite_the_accord_its_articles_and_the_authorisations(texts: dict[int, str]) -> None:
     text = texts[2]
     for visa in [
-        "Vu le Code de la commande publique, notamment son article L. 1111-1 ;",
+        "Vu le code de la commande publique, notamment son article L. 1111-1 ;",
         "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département de Seine-et-Marne "
         "et la société ORANGE, notamment ses articles 1er et 2 ;",
         "Vu la délibération du Conseil départemental en date du 17 juin 2022 autorisant la signature "
@@ -289,7 +289,7 @@ def test_other_signatory_and_referent_contacts(tmp_path: Path) -> None:
     )
     text = document_text(accordgen.render(accordgen.load(src), tmp_path / "c.docx"))
     assert "représentée par Monsieur Paul EXEMPLE, Directeur des relations avec les collectivités locales, dûment habilité à cet effet," in text
-    assert "Paul EXEMPLE,\nDirecteur des relations avec les collectivités locales\nSignature :" in text
+    assert "Pour ORANGE,\nLe Directeur des relations avec les collectivités locales\nPaul EXEMPLE\n" in text
     assert "Direction de la transformation numérique (prenom.nom@exemple.fr, 01 64 14 77 77) ;" in text
 
 

@@ -30,6 +30,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
     doc = load(args.file, args.kind)
     out = Path(args.output) if args.output else Path("outputs") / f"{doc.output_stem}.docx"
     check_docx_output(out, [Path(args.file), Path(doc.path)])
+    if args.pdfa:
+        args.pdf = True
     if args.pdf:
         from .tools.pdf import require_soffice
 
@@ -41,10 +43,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
         from .tools.pdf import convert
 
         try:
-            (pdf,) = convert(out)
+            (pdf,) = convert(out, pdfa=args.pdfa)
         except PdfError as exc:
             raise PdfError(f"le DOCX a été écrit, mais pas le PDF : {exc.message}", out) from None
-        print(f"{pdf} écrit (PDF)")
+        print(f"{pdf} écrit ({'PDF/A-2b' if args.pdfa else 'PDF'})")
     for line in doc.warnings():
         print(f"Attention : {line}", file=sys.stderr)
     return EXIT_OK
@@ -182,7 +184,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     result = run_batch(
         args.registre, args.out, mode=args.mode, workers=args.workers, executor=args.executor,
         scheduler=args.scheduler, force=args.force, group_size=args.group_size,
-        progress=False if args.quiet else None, pdf=args.pdf,
+        progress=False if args.quiet else None, pdf=args.pdf or args.pdfa, pdfa=args.pdfa,
     )
     for entry in result.failed:
         print(f"échec ligne {entry.ligne} ({entry.type or '?'}, {entry.fichier or '?'}) : {entry.message}",
@@ -289,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="fichier DOCX à écrire (défaut : outputs/<nom>.docx)")
     p.add_argument("--pdf", action="store_true",
                    help="écrire aussi le PDF à côté du DOCX (même nom, .pdf), avec LibreOffice")
+    p.add_argument("--pdfa", action="store_true",
+                   help="le PDF au format d'archivage PDF/A-2b (polices incorporées) ; implique --pdf")
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="valider un document sans rien écrire")
@@ -335,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refaire aussi les documents inchangés")
     p.add_argument("--pdf", action="store_true",
                    help="écrire aussi le PDF de chaque DOCX (même nom, .pdf), avec LibreOffice")
+    p.add_argument("--pdfa", action="store_true",
+                   help="les PDF au format d'archivage PDF/A-2b (polices incorporées) ; implique --pdf")
     p.add_argument("--quiet", action="store_true", help="pas de barre de progression")
     p.set_defaults(func=_cmd_batch)
 

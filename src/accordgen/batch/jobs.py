@@ -76,6 +76,7 @@ class DocumentJob:
     once the manifest lists them."""
     workdir: str
     pdf: bool = False
+    pdfa: bool = False
 
     @property
     def lines(self) -> list[int]:
@@ -96,6 +97,7 @@ class GroupJob:
     notebook: str
     """The group's executed notebook, relative to the output folder (``lots/...``)."""
     pdf: bool = False
+    pdfa: bool = False
 
     @property
     def lines(self) -> list[int]:
@@ -118,6 +120,7 @@ class PdfJob:
     rows: tuple[PdfRow, ...]
     output_dir: str
     staging: str
+    pdfa: bool = False
 
     @property
     def lines(self) -> list[int]:
@@ -136,7 +139,7 @@ def run_job(job: Job) -> list[RowResult]:
 
 
 def convert_pdfs(source: Path, names: Sequence[str], target: Path,
-                 docx_written: bool = True) -> list[tuple[str, str]]:
+                 docx_written: bool = True, pdfa: bool = False) -> list[tuple[str, str]]:
     """Convert the DOCX files ``names`` of ``source`` to PDF in ``target`` (LibreOffice runs of
     up to ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")``
     or ``("", French message)``."""
@@ -148,7 +151,7 @@ def convert_pdfs(source: Path, names: Sequence[str], target: Path,
         return one_line(f"{what}, mais pas le PDF : {detail}")
 
     try:
-        results = convert_each([source / name for name in names], target)
+        results = convert_each([source / name for name in names], target, pdfa=pdfa)
     except Exception as exc:  # noqa: BLE001 - LibreOffice absent on this worker...
         return [("", failure(exc))] * len(names)
     return [(r.name, "") if isinstance(r, Path) else ("", failure(r)) for r in results]
@@ -221,7 +224,7 @@ def run_document_job(job: DocumentJob) -> list[RowResult]:
                           duree_s=time.perf_counter() - start, notebook=record if kept else "")]
     pdf = ""
     if job.pdf:
-        ((pdf, problem),) = convert_pdfs(staging, [row.sortie], staging)
+        ((pdf, problem),) = convert_pdfs(staging, [row.sortie], staging, pdfa=job.pdfa)
         if problem:
             with contextlib.suppress(OSError):
                 (staging / row.sortie).unlink()
@@ -288,7 +291,7 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
         names = {row.ligne: row.sortie for row in job.rows}
         done = [r for r in results if r.statut == DONE and r.ligne in names]
         start = time.perf_counter()
-        converted = convert_pdfs(staging, [names[r.ligne] for r in done], staging)
+        converted = convert_pdfs(staging, [names[r.ligne] for r in done], staging, pdfa=job.pdfa)
         share = (time.perf_counter() - start) / max(1, len(done))
         for r, (pdf, problem) in zip(done, converted, strict=True):
             r.pdf, r.after_pdf, r.duree_pdf_s = pdf, True, share
@@ -301,7 +304,7 @@ def run_pdf_job(job: PdfJob) -> list[RowResult]:
     """One LibreOffice run for unchanged rows whose PDF is missing."""
     start = time.perf_counter()
     converted = convert_pdfs(Path(job.output_dir), [row.sortie for row in job.rows], Path(job.staging),
-                             docx_written=False)
+                             docx_written=False, pdfa=job.pdfa)
     share = (time.perf_counter() - start) / max(1, len(converted))
     return [RowResult(row.ligne, FAILED if problem else SKIPPED, pdf=pdf, duree_pdf_s=share, after_pdf=True,
                       message=problem or "inchangé depuis la génération précédente ; PDF produit")

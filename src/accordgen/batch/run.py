@@ -94,6 +94,7 @@ class BatchRun:
     group_size: int | None
     progress: bool | None
     pdf: bool
+    pdfa: bool = False
     entries: dict[int, Entry] = field(default_factory=dict)
     pending: dict[int, Entry] = field(default_factory=dict)
     staging: Path = Path()
@@ -165,7 +166,7 @@ class BatchRun:
         staging = str(self.staging)
         units: list[Job] = []
         if self.mode == "document":
-            units += [DocumentJob(job, staging, str(run_dir), self.pdf) for job in jobs]
+            units += [DocumentJob(job, staging, str(run_dir), self.pdf, self.pdfa) for job in jobs]
         elif jobs:
             own_folder(self.out, GROUP_DIR, 0o777)
             parts = groups(jobs, self.workers, self.group_size)
@@ -173,9 +174,10 @@ class BatchRun:
             for k, group in enumerate(parts, start=1):
                 units.append(GroupJob(tuple(group), staging, str(run_dir),
                                       str(run_dir / f"groupe-{k:0{width}d}.jsonl"),
-                                      f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb", self.pdf))
+                                      f"{GROUP_DIR}/lot-{stamp}-groupe-{k:0{width}d}.ipynb", self.pdf,
+                                      self.pdfa))
         if pdf_only:
-            units += [PdfJob(tuple(group), str(self.out), staging)
+            units += [PdfJob(tuple(group), str(self.out), staging, self.pdfa)
                       for group in groups(list(pdf_only), self.workers, None)]
         return units
 
@@ -323,6 +325,7 @@ def run_batch(
     group_size: int | None = None,
     progress: bool | None = None,
     pdf: bool = False,
+    pdfa: bool = False,
 ) -> BatchResult:
     """Generate every document of a register into ``output_dir``; see the module docstring.
 
@@ -338,6 +341,7 @@ def run_batch(
         from ..extras import require_dask
 
         require_dask()
+    pdf = pdf or pdfa
     if pdf and not scheduler:
         from ..tools.pdf import require_soffice
 
@@ -365,7 +369,7 @@ def run_batch(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(out, f"dossier de sortie impossible à créer ({exc.strerror})") from None
-    batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf)
+    batch = BatchRun(register, out, mode, workers, executor, scheduler, force, group_size, progress, pdf, pdfa)
     with Lock(batch.work_root), sigterm_as_interrupt():
         _clean_leftovers(out, batch.work_root)
         starting = start_executor(executor, min(workers, len(register.rows)), scheduler) \

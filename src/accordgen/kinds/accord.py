@@ -11,6 +11,8 @@ from ..models.deliberation import deliberation_warnings
 from ..rules.fr import date_longue, duree
 from ..rules.identifiers import NATURES_ACTES
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -59,6 +61,9 @@ def accord_view(accord: Accord) -> dict[str, Any]:
             "exemplaires": accord.signature.exemplaires or len(accord.parties),
             "signataires": [by_key[k] for k in order],
         },
+        "signature_bloc": bloc_signature(accord.signature.lieu, accord.signature.date,
+                                accord.signature.exemplaires or len(accord.parties),
+                                [bloc_signataire(by_key[k], by_key[k]["representant"]) for k in order]),
         "date_signature": accord.signature.date,
         "debut": periode.debut if periode else None,
         "fin": periode.fin if periode else None,

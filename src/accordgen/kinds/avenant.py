@@ -23,6 +23,8 @@ from ..rules.fr import date_longue, duree
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
 from .resiliation import resiliation_problems, resiliation_warnings
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -314,6 +316,9 @@ def _context(av: AvenantRenouvellement, doc: Document) -> dict[str, Any]:
             "autres": article + 1,
             "entree_en_vigueur": article + 2,
         },
+        "signature_bloc": bloc_signature(av.signature.lieu, av.signature.date,
+                               av.signature.exemplaires or accord.signature.exemplaires or len(accord.parties),
+                               [bloc_signataire(by_key[k], by_key[k]["representant"]) for k in order]),
         "signature": {
             "lieu": av.signature.lieu,
             "date": av.signature.date,

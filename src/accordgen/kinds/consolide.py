@@ -114,6 +114,8 @@ class ConsolideKind(DocumentKind):
             for partie in vue["parties"]
         ] if change else []
         return vue | {
+            # the initial accord's blocks, reprinted: a consolidated version is not signed
+            "signature_bloc": vue["signature_bloc"] | {"a_signer": False},
             "titre_document": self.title(doc),
             "date_document": inclus[-1].signature,
             "consolidation": {

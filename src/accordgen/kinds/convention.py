@@ -30,6 +30,8 @@ from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
 from .convention_warnings import convention_warnings, retroactivite_vue
 from .resiliation import resiliation_problems, resiliation_warnings
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -344,6 +346,9 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "lieu_signature": cs.lieu_signature or accord.signature.lieu,
         "exemplaires": cs.exemplaires or len(accord.parties),
         "art": _articles(cs),
+        "signature_bloc": bloc_signature(cs.lieu_signature or accord.signature.lieu, cs.date_signature,
+                               cs.exemplaires or len(accord.parties),
+                               [bloc_signataire(by_key[k], by_key[k]["signataire"]) for k in order]),
     }
     context["clauses"] = _clauses(doc, context, by_key)
     return context

@@ -41,6 +41,8 @@ from .lettre_values import (
     representant,
     signataire_effectif,
 )
+from .signature import bloc as bloc_signature
+from .signature import signataire as bloc_signataire
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -233,6 +235,7 @@ def _context(lr: LettreResiliation, doc: Document) -> dict[str, Any]:
         "sort_conventions": lr.sort_conventions,
         "conventions": conventions(lr, doc),
         "titre_document": f"Lettre de résiliation — {accord.titre_effectif}",
+        "signature_bloc": bloc_signature(lr.lieu, lr.date_envoi, 1, [bloc_signataire(by_key[exp.cle], sig.vue())]),
         "date_document": lr.date_envoi,
     }
 

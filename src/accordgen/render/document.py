@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from ..charte import Charter, load_charter
 from ..dossier import Document
 from .charter import apply_charter
+from ..kinds.signature import keep_with_text
 from .engine import render_members
 from .filters import merged, read_filters
 from .output import build_zip, write_atomic
@@ -86,6 +87,7 @@ def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters |
     context = doc.context()
     members = render_members(template, context)
     apply_charter(members, charter_of(doc))
+    members["word/document.xml"] = keep_with_text(members["word/document.xml"])
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members, known=template.deflated)
 

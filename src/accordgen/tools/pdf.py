@@ -4,7 +4,10 @@
   environment variable when set (then nothing else is tried), else ``soffice`` or
   ``libreoffice`` on the PATH, else the usual install locations (Linux, /opt, macOS, Windows).
 - :func:`convert` converts one or several DOCX files in *one* LibreOffice run (its start costs
-  about a second), up to :data:`CHUNK` files per run.
+  about a second), up to :data:`CHUNK` files per run; ``pdfa=True`` asks LibreOffice's PDF
+  export for PDF/A-2b (every font embedded, XMP identification).
+- Each PDF then carries one empty signature field per signatory of its DOCX, over the
+  signatory's block (:mod:`.pdfsign`, an incremental update that keeps the PDF/A claim).
 
 Parallel runs never share a LibreOffice profile: a profile is locked by the LibreOffice that
 uses it, and a second LibreOffice on the same profile hands its work to the first or waits.
@@ -49,6 +52,9 @@ CHUNK = 50
 TIMEOUT_BASE, TIMEOUT_PER_FILE = 90.0, 5.0
 """Default time limit of one LibreOffice run: start (first start included) plus per file."""
 _NOISE = ("javaldx", "java may not function")
+PDF_FILTER = "pdf:writer_pdf_Export"
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+"""LibreOffice's PDF export, plain or PDF/A-2b (SelectPdfVersion 2: PDF/A-2b, fonts embedded)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -127,10 +133,10 @@ class _Timeout(Exception):
 
 
 def _run_soffice(exe: str, profile: Path, outdir: Path, files: Sequence[Path],
-                 timeout: float) -> tuple[int, str]:
+                 timeout: float, pdfa: bool = False) -> tuple[int, str]:
     """Run one conversion; returns its exit status and its messages (stdout + stderr)."""
     cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-           "--norestore", "--nologo", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
+           "--norestore", "--nologo", "--nodefault", "--convert-to", PDFA_FILTER if pdfa else PDF_FILTER,
            "--outdir", str(outdir), *map(str, files)]
     try:
         from ..runner import parent_death_signal
@@ -196,6 +202,8 @@ def convert_each(
     outdir: Path | str | None = None,
     *,
     timeout: float | None = None,
+    pdfa: bool = False,
+    fields: bool = True,
 ) -> list[Path | PdfError]:
     """Convert DOCX files to PDF; for each file, in order, the PDF written or the PdfError
     that says why not (French, naming the DOCX). The PDF of ``x.docx`` is ``x.pdf`` beside it,
@@ -203,7 +211,8 @@ def convert_each(
     is removed: it no longer matches its DOCX). Raises PdfError when LibreOffice is absent.
 
     ``timeout``: seconds allowed per LibreOffice run (default: TIMEOUT_BASE plus
-    TIMEOUT_PER_FILE per file)."""
+    TIMEOUT_PER_FILE per file); ``pdfa``: PDF/A-2b; ``fields``: the signatories' empty
+    signature fields (see :mod:`.pdfsign`)."""
     files = _as_list(docx_paths)
     if not files:
         return []
@@ -228,7 +237,7 @@ def convert_each(
             work = Path(tempfile.mkdtemp(prefix="pdf-", dir=profile.parent))
             try:
                 try:
-                    status, messages = _run_soffice(exe, profile, work, run, limit)
+                    status, messages = _run_soffice(exe, profile, work, run, limit, pdfa)
                 except _Timeout:
                     shutil.rmtree(profile, ignore_errors=True)  # its lock file may remain
                     status, messages = -1, f"LibreOffice n'a pas terminé en {limit:.0f} s (arrêté)"
@@ -239,10 +248,19 @@ def convert_each(
                     whole = status == 0 and data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
                     why = _tail(messages) or (f"LibreOffice s'est arrêté avec le code {status}"
                                               if status else "aucun PDF produit")
+                    signed_error = None
+                    if whole and fields:
+                        try:
+                            data = _with_fields(source, data)
+                        except AccordgenError as exc:
+                            signed_error = getattr(exc, "message", str(exc))
                     for i in index[source]:
                         if not whole:
                             results[i] = PdfError(f"LibreOffice n'a pas pu le convertir en PDF ({why})",
                                                   files[i])
+                            continue
+                        if signed_error:
+                            results[i] = PdfError(signed_error, files[i])
                             continue
                         try:
                             results[i] = write_atomic(target(i), data)
@@ -257,16 +275,30 @@ def convert_each(
     return [results[i] for i in range(len(files))]
 
 
+def _with_fields(docx: Path, pdf: bytes) -> bytes:
+    from ..safeio import MAX_DOCX_BYTES, read_regular_file
+    from .pdfsign import with_signature_fields
+
+    try:
+        return with_signature_fields(read_regular_file(docx, MAX_DOCX_BYTES), pdf)
+    except AccordgenError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a PDF or DOCX the libraries cannot read
+        raise PdfError(f"champs de signature non ajoutés : {exc}") from None
+
+
 def convert(
     docx_paths: Path | str | Iterable[Path | str],
     outdir: Path | str | None = None,
     *,
     timeout: float | None = None,
+    pdfa: bool = False,
+    fields: bool = True,
 ) -> list[Path]:
     """Convert DOCX files to PDF in one LibreOffice run (see :func:`convert_each`); returns
     the PDFs written, in order. Raises PdfError naming every DOCX that could not be converted
     (the others are converted all the same)."""
-    results = convert_each(docx_paths, outdir, timeout=timeout)
+    results = convert_each(docx_paths, outdir, timeout=timeout, pdfa=pdfa, fields=fields)
     errors = [r for r in results if isinstance(r, PdfError)]
     if len(errors) == 1:
         raise errors[0]
