@@ -160,16 +160,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .kinds import get_kind
-    from .tools.lint import lint
+    from .tools.lint import clause_files, lint
 
     findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None)
     for finding in findings:
         print(finding)
-    count = len(args.templates) if args.templates else len(DOCUMENT_KINDS)
+    count = f"{len(args.templates) if args.templates else len(DOCUMENT_KINDS)} modèle(s)"
+    if not args.templates:
+        count += f" et {len(clause_files())} fichier(s) de clause"
     if findings:
-        print(f"{len(findings)} problème(s) dans {count} modèle(s)", file=sys.stderr)
+        print(f"{len(findings)} problème(s) dans {count}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{count} modèle(s) vérifié(s) : aucun problème")
+    print(f"{count} vérifié(s) : aucun problème")
     return EXIT_OK
 
 
