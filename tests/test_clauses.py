@@ -40,6 +40,25 @@ CHOICES = {
         "objet_subvention": "l'organisation des ateliers numériques",
         "acte": "la délibération n° 2023-45 de la commission permanente du 6 mars 2023"},
 }
+DONNEES = {
+    "finalite": "l'inscription des participants aux ateliers et le suivi de leur présence",
+    "base_legale": "mission_interet_public",
+    "personnes_concernees": ["les participants aux ateliers"],
+    "categories_donnees": ["identité (nom, prénom)", "adresse électronique"],
+    "duree_conservation": "3 mois",
+    "delegue_protection_donnees": "dpo@departement77.fr",
+}
+CHOICES |= {
+    ("donnees-personnelles", "aucune"): {},
+    ("donnees-personnelles", "sous-traitance"): {
+        "responsable": "departement", "sous_traitants": ["orange"],
+        "operations": "la réception des listes d'inscription et l'enregistrement des présences", **DONNEES},
+    ("donnees-personnelles", "responsable-unique"): {"responsable": "departement", **DONNEES,
+                                                    "conservation_depart": "à compter de chaque atelier"},
+    ("donnees-personnelles", "responsables-conjoints"): {
+        "responsables": ["departement", "orange"], "point_de_contact": "departement",
+        **DONNEES, "destinataires": ["le public du site du Département"]},
+}
 # Refused with the example's collectivité: their golden text is the clause rendered alone.
 ALONE = {("litiges", "tribunal-judiciaire"): {"tribunal": "Paris"},
          ("litiges", "tribunal-activites-economiques"): {"tribunal": "Paris"}}
@@ -65,7 +84,9 @@ def article(text: str, heading: str) -> str:
     return "\n".join(lines[start:end])
 
 
-HEADING = {"litiges": "LITIGES", "contrepartie": "DISPOSITIONS FINANCIÈRES"}
+HEADING = {"litiges": "LITIGES", "contrepartie": "DISPOSITIONS FINANCIÈRES",
+           "donnees-personnelles": "PROTECTION DES DONNÉES"}
+SOURCE = {"donnees-personnelles": "convention-1.yaml"}  # no « donnees_personnelles » block
 
 
 def test_library_lists_every_variant() -> None:
@@ -97,9 +118,11 @@ def test_defaults_keep_the_former_wording_and_name_the_administrative_court(tmp_
 
 @pytest.mark.parametrize(("topic", "variant"), sorted(CHOICES))
 def test_golden_text_per_variant(tmp_path: Path, topic: str, variant: str) -> None:
-    path = convention(tmp_path, {topic: {"variante": variant, **CHOICES[topic, variant]}})
+    path = convention(tmp_path, {topic: {"variante": variant, **CHOICES[topic, variant]}},
+                      SOURCE.get(topic, "convention-4.yaml"))
     text = document_text(accordgen.render(accordgen.load(path), tmp_path / "c.docx"))
-    check_golden(f"clauses/{topic}/{variant}.txt", article(text, HEADING[topic]))
+    heading = "CONFIDENTIALITÉ" if (topic, variant) == ("donnees-personnelles", "aucune") else HEADING[topic]
+    check_golden(f"clauses/{topic}/{variant}.txt", article(text, heading))
 
 
 @pytest.mark.parametrize(("topic", "variant"), sorted(ALONE))
@@ -240,3 +263,110 @@ def test_hash_changes_with_exactly_the_clause_files_used(tmp_path: Path, monkeyp
         encoding="utf-8")
     again = [inputs_hash(accordgen.load(p)) for p in paths]
     assert [a != b for a, b in zip(after, again, strict=True)] == [True, True, False]
+
+
+# --- personal data: the former block and the library's variants -------------------------------
+
+def _as_clause(block: dict) -> dict:
+    """The example's ``donnees_personnelles`` block written as the library's variant."""
+    out = {k: v for k, v in block.items() if k not in ("responsables", "duree_conservation")}
+    duree = block["duree_conservation"]
+    out["duree_conservation"] = f"{duree['valeur']} {duree['unite']}"
+    if "point_de_depart" in duree:
+        out["conservation_depart"] = duree["point_de_depart"]
+    if len(block["responsables"]) > 1:
+        out |= {"variante": "responsables-conjoints", "responsables": block["responsables"]}
+    else:
+        out |= {"variante": "sous-traitance", "responsable": block["responsables"][0]}
+    return out
+
+
+@pytest.mark.parametrize("source", ["convention-2.yaml", "convention-5.yaml"])
+def test_personal_data_block_and_library_variant_print_the_same(tmp_path: Path, source: str) -> None:
+    """The example conventions keep their text: the former block is read as the library's
+    variant, and the same values given as the variant print the same document."""
+    import yaml
+
+    raw = yaml.safe_load((EXAMPLE / source).read_text(encoding="utf-8"))
+    block = raw.pop("donnees_personnelles")
+    raw["accord"] = "accord.yaml"
+    raw["clauses"] = {"donnees-personnelles": _as_clause(block)}
+    folder = tmp_path / "d"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "accord.yaml", folder / "accord.yaml")
+    path = folder / source
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    by_clause = document_text(accordgen.render(accordgen.load(path), tmp_path / "a.docx"))
+    by_block = document_text(accordgen.render(accordgen.load(EXAMPLE / source), tmp_path / "b.docx"))
+    assert by_clause == by_block
+    assert "PROTECTION DES DONNÉES À CARACTÈRE PERSONNEL" in by_clause
+    with zipfile.ZipFile(tmp_path / "b.docx") as zf:
+        variant = "responsables-conjoints" if source == "convention-5.yaml" else "sous-traitance"
+        assert f"clause donnees-personnelles={variant}" in zf.read("docProps/core.xml").decode()
+
+
+def test_no_personal_data_is_the_parties_declaration_and_numbers_close_up(tmp_path: Path) -> None:
+    text = document_text(accordgen.render(accordgen.load(EXAMPLE / "convention-1.yaml"), tmp_path / "c.docx"))
+    assert "PROTECTION DES DONNÉES" not in text
+    confidentialite = article(text, "CONFIDENTIALITÉ")
+    assert confidentialite.startswith("ARTICLE 9") and ("Les Parties déclarent que la présente convention ne "
+                                                         "donne lieu à aucun traitement") in confidentialite
+    path = convention(tmp_path / "d", {"donnees-personnelles": {
+        "variante": "sous-traitance", **CHOICES["donnees-personnelles", "sous-traitance"]}}, "convention-1.yaml")
+    text = document_text(accordgen.render(accordgen.load(path), tmp_path / "d.docx"))
+    assert article(text, "PROTECTION DES DONNÉES").startswith("ARTICLE 9")
+    assert article(text, "CONFIDENTIALITÉ").startswith("ARTICLE 10")
+    assert "aucun traitement de données" not in text
+    assert ", à la protection des données à caractère personnel et à la propriété intellectuelle" in text
+
+
+DATA = {"variante": "responsables-conjoints", "point_de_contact": "departement", **DONNEES}
+
+
+@pytest.mark.parametrize(("clauses", "source", "field", "fragment"), [
+    ({"donnees-personnelles": {**DATA, "responsables": ["departement"]}}, "convention-1.yaml",
+     "clauses.donnees-personnelles.responsables", "des responsables conjoints sont deux au moins"),
+    ({"donnees-personnelles": {**DATA, "responsables": ["departement", "orange"], "point_de_contact": "orange",
+                               "sous_traitants": ["orange"]}}, "convention-1.yaml",
+     "clauses.donnees-personnelles.sous_traitants", "responsable ou sous-traitant, pas les deux"),
+    ({"donnees-personnelles": {**{k: v for k, v in DATA.items() if k != "delegue_protection_donnees"},
+                               "responsables": ["departement", "orange"]}}, "convention-1.yaml",
+     "clauses.donnees-personnelles.delegue_protection_donnees", "délégué à la protection des données"),
+    ({"donnees-personnelles": {**DATA, "responsables": ["departement", "orange"], "base_legale": "interet"}},
+     "convention-1.yaml", "clauses.donnees-personnelles.base_legale", "valeur non permise : « interet »"),
+    ({"donnees-personnelles": {**DATA, "responsables": ["departement", "orange"], "duree_conservation": "trois"}},
+     "convention-1.yaml", "clauses.donnees-personnelles.duree_conservation", "durée invalide"),
+    ({"donnees-personnelles": {**DATA, "responsables": ["departement", "region"]}}, "convention-1.yaml",
+     "clauses.donnees-personnelles.responsables", "clé de partie inconnue : « region »"),
+    ({"donnees-personnelles": {"variante": "aucune"}}, "convention-2.yaml",
+     "clauses.donnees-personnelles", "déjà décrites par le bloc « donnees_personnelles »"),
+])
+def test_invalid_personal_data_choice_exits_2_naming_file_and_field(
+        tmp_path: Path, clauses: dict, source: str, field: str, fragment: str) -> None:
+    path = convention(tmp_path / "d", clauses, source)
+    out = tmp_path / "out.docx"
+    result = run_cli("render", KIND, path, "-o", out)
+    assert result.returncode == 2, result.stdout
+    assert path.name in result.stderr and f"{field} : " in result.stderr and fragment in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_warning_suggests_the_gdpr_clause_unless_one_is_chosen(tmp_path: Path) -> None:
+    src = (EXAMPLE / "convention-5.yaml").read_text(encoding="utf-8")
+    start, end = src.index("\ndonnees_personnelles:"), src.index("\ndeliberations:")
+    folder = tmp_path / "d"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "accord.yaml", folder / "accord.yaml")
+    bare = folder / "convention-5.yaml"
+    bare.write_text(src[:start] + src[end:], encoding="utf-8")
+    proc = run_cli("check", KIND, bare)
+    assert proc.returncode == 0, proc.stderr
+    assert "choisissez la clause RGPD qui convient (thème « donnees-personnelles »" in proc.stdout
+    chosen = folder / "convention-5b.yaml"
+    chosen.write_text(src[:start] + src[end:] + "\nclauses: " + json.dumps(
+        {"donnees-personnelles": {**DATA, "responsables": ["departement", "orange"]}}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    chosen.write_text(chosen.read_text(encoding="utf-8").replace("numero: 5", "numero: 55"), encoding="utf-8")
+    proc = run_cli("check", KIND, chosen)
+    assert proc.returncode == 0, proc.stderr
+    assert "clause RGPD" not in proc.stdout

@@ -11,9 +11,20 @@ Layout (``clauses/`` shipped with the package, overridden and extended by a work
         description: À retenir quand ...       # when to use it (shown to drafters)
         parametres:                            # what the document's YAML gives
           - nom: tribunal
-            type: texte                        # texte, date, montant, entier, liste, partie
-            requis: true
+            type: texte                        # texte, date, montant, entier, liste, partie,
+            requis: true                       # parties, duree, choix
             libelle: Siège du tribunal administratif
+          - nom: base_legale
+            type: choix                        # one of the keys of « valeurs »; the clause
+            valeurs:                           # prints the text of the chosen key
+              consentement: le consentement des personnes concernées (article 6.1 a) du RGPD)
+            libelle: Base légale
+          - nom: operations
+            requis: false
+            defaut: les opérations nécessaires à cette finalité   # used when left out
+            libelle: Nature du traitement
+        article: true                          # the variant is an article of its own (numbered
+                                               # in the host; absent, the next ones close up)
         refus:                                 # conditions that refuse the variant
           - si: {partie_nature: collectivite}
             motif: un tribunal de commerce n'est pas compétent à l'égard d'une collectivité
@@ -69,13 +80,28 @@ class TypeParametre(StrEnum):
     ENTIER = "entier"
     LISTE = "liste"
     PARTIE = "partie"
+    PARTIES = "parties"
+    DUREE = "duree"
+    CHOIX = "choix"
 
 
 class Parametre(Modele):
     nom: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Nom du paramètre (minuscules, chiffres, _).")
-    type: TypeParametre = Field(default=TypeParametre.TEXTE, description="texte, date, montant, entier, liste ou partie.")
+    type: TypeParametre = Field(default=TypeParametre.TEXTE, description="texte, date, montant, entier, liste, partie, parties, duree ou choix.")
     requis: bool = Field(default=True, description="Obligatoire (par défaut) ou facultatif.")
     libelle: Texte = Field(description="Libellé en français, montré au rédacteur.")
+    valeurs: dict[str, Texte] | None = Field(
+        default=None, description="Pour le type choix : chaque valeur permise et le texte que la clause imprime.")
+    defaut: Any = Field(default=None, description="Valeur d'un paramètre facultatif laissé vide (facultatif).")
+
+    @pydantic.model_validator(mode="after")
+    def _choix(self) -> Parametre:
+        if (self.type is TypeParametre.CHOIX) != bool(self.valeurs):
+            raise ValueError("« valeurs » (clé : texte imprimé) est requis pour le type choix, et "
+                             "seulement pour lui")
+        if self.defaut is not None and self.requis:
+            raise ValueError("« defaut » ne s'emploie que pour un paramètre facultatif (requis: false)")
+        return self
 
 
 class Condition(Modele):
@@ -112,6 +138,8 @@ class Sidecar(Modele):
     parametres: list[Parametre] = Field(default_factory=list, description="Paramètres de la variante.")
     refus: list[Refus] = Field(default_factory=list, description="Conditions qui refusent la variante.")
     defaut_pour: list[Defaut] = Field(default_factory=list, description="Types de document dont c'est le défaut.")
+    article: bool = Field(default=False, description="La variante forme un article à part, numéroté à sa "
+                          "place dans le modèle (sinon, les articles suivants se renumérotent).")
 
     @pydantic.field_validator("defaut_pour", mode="before")
     @classmethod
@@ -259,9 +287,46 @@ def _typed(p: Parametre, value: Any, parties: Mapping[str, Any]) -> Any:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise ValueError("liste de textes non vide attendue")
         return [v.strip() for v in value]
+    if p.type is TypeParametre.DUREE:
+        return _duree(value)
+    if p.type is TypeParametre.CHOIX:
+        assert p.valeurs is not None
+        if not isinstance(value, str) or value not in p.valeurs:
+            raise ValueError(f"valeur non permise : « {value} » (valeurs : {', '.join(p.valeurs)})")
+        return p.valeurs[value]
+    if p.type is TypeParametre.PARTIES:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            raise ValueError("liste de clés de parties non vide attendue (« [departement, orange] »)")
+        if len(set(map(str, value))) < len(value):
+            raise ValueError("une partie y figure deux fois")
+        return [_partie(v, parties) for v in value]
+    return _partie(value, parties)
+
+
+def _partie(value: Any, parties: Mapping[str, Any]) -> Any:
     if not isinstance(value, str) or value not in parties:
         raise ValueError(f"clé de partie inconnue : « {value} » (parties de l'accord : {', '.join(parties)})")
     return parties[value]
+
+
+_UNITES = {"jour": "jours", "jours": "jours", "mois": "mois", "an": "ans", "ans": "ans",
+           "année": "ans", "années": "ans"}
+
+
+def _duree(value: Any) -> dict[str, Any]:
+    """A duration written « 3 mois » (or ``{valeur: 3, unite: mois}``), as the ``duree``
+    filter prints it: ``{"valeur": 3, "unite": "mois"}``."""
+    if isinstance(value, Mapping):
+        valeur, unite = value.get("valeur"), str(value.get("unite", ""))
+    else:
+        valeur, _, unite = str(value).strip().partition(" ")
+        valeur = int(valeur) if valeur.isdigit() else None
+    unite = _UNITES.get(unite.strip().lower(), "")
+    if isinstance(valeur, bool) or not isinstance(valeur, int) or not 1 <= valeur <= 1000 or not unite:
+        raise ValueError(f"durée invalide : « {value} » (attendu : un nombre et jours, mois ou ans, « 3 mois »)")
+    return {"valeur": valeur, "unite": unite}
 
 
 def choose(lib: Library, topics: tuple[str, ...], chosen: Mapping[str, Any], facts: Facts,
@@ -319,8 +384,14 @@ def choose(lib: Library, topics: tuple[str, ...], chosen: Mapping[str, Any], fac
                 if p.requis:
                     problems.append((f"clauses.{topic}.{p.nom}", f"paramètre obligatoire de la variante "
                                      f"« {variant.name} » : {p.libelle}"))
-                else:
+                elif p.defaut is None:
                     values[p.nom] = None
+                else:
+                    try:
+                        values[p.nom] = _typed(p, p.defaut, parties)
+                    except ValueError as exc:
+                        problems.append((f"clauses.{topic}.{p.nom}", f"valeur par défaut de la fiche "
+                                         f"{variant.sidecar_path.name} : {exc}"))
         out[topic] = Choice(variant, values, default)
     return out, problems
 

@@ -52,15 +52,21 @@ def retroactivite_vue(cs: ConventionSpecifique) -> dict[str, Any] | None:
 
 
 def convention_warnings(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
-    if cs.donnees_personnelles is None:
+    from .convention_clauses import DONNEES, chosen, donnees_article
+
+    found = chosen(doc)
+    if DONNEES in found and not donnees_article(found):
         mots = indices_donnees(cs)
         if mots:
-            yield ("donnees_personnelles",
+            variante = found[DONNEES].variant
+            yield (f"clauses.{DONNEES}" if DONNEES in cs.clauses else "donnees_personnelles",
                    "les actions mentionnent " + ", ".join(f"« {m} »" for m in mots[:5])
                    + " : si elles conduisent à traiter des données à caractère personnel (données "
-                   "d'inscription, application, diffusion, images, mineurs…), ajoutez le bloc "
-                   "« donnees_personnelles » ; sans lui, la convention déclare qu'elle ne donne lieu "
-                   "à aucun traitement de données à caractère personnel")
+                   "d'inscription, application, diffusion, images, mineurs…), choisissez la clause RGPD "
+                   f"qui convient (thème « {DONNEES} » : sous-traitance, responsables-conjoints ou "
+                   "responsable-unique, voir « accordgen clauses ») ; avec la variante "
+                   f"« {variante.name} » ({variante.sidecar.titre}), la convention déclare qu'elle ne "
+                   "donne lieu à aucun traitement de données à caractère personnel")
     for cle, delib in cs.deliberations.items():
         yield from deliberation_warnings(f"deliberations.{cle}", delib)
     if cs.effet_retroactif is not None and not cs.retroactivite():

@@ -288,7 +288,8 @@ def _sample(kind: str, context: Mapping[str, Any]) -> Any:
 
     parties = context.get("parties") or [{}]
     return {"texte": "texte", "date": dt.date(2024, 1, 1), "montant": Decimal("1"), "entier": 1,
-            "liste": ["texte"], "partie": parties[0]}.get(kind, "texte")
+            "liste": ["texte"], "partie": parties[0], "parties": parties[:2],
+            "duree": {"valeur": 1, "unite": "mois"}}.get(kind, "texte")
 
 
 def _display(path: Path) -> str:
