@@ -370,3 +370,85 @@ def test_warning_suggests_the_gdpr_clause_unless_one_is_chosen(tmp_path: Path) -
     proc = run_cli("check", KIND, chosen)
     assert proc.returncode == 0, proc.stderr
     assert "clause RGPD" not in proc.stdout
+
+
+# --- issue 16, point 9: a price and « chaque Partie supporte seule les frais »; an action that
+# reproduces the object of the public contract ------------------------------------------------
+
+PRIX = {"contrepartie": {"variante": "prix-marche-public", **CHOICES["contrepartie", "prix-marche-public"]}}
+ACTION_DU_MARCHE = """
+  - intitule: Développement de l'application de visite
+    description: Réalisation de l'application mobile du parcours.
+    lieu: sites d'Orange
+    calendrier: de janvier à mars 2023
+    livrables: [application publiée]
+"""
+
+
+def test_point_09_price_and_own_costs_do_not_contradict(tmp_path: Path) -> None:
+    path = convention(tmp_path, PRIX)
+    text = document_text(accordgen.render(accordgen.load(path), tmp_path / "c.docx")).replace("\u00a0", " ")
+    financier = article(text, "DISPOSITIONS FINANCIÈRES")
+    assert "rémunérées exclusivement au titre du marché public n° 2023-045" in financier
+    assert ("Ce marché fixe seul le prix et les conditions d'exécution et de paiement de ces prestations, qui ne "
+            "sont pas des actions de la présente convention. Pour les actions de la présente convention, chaque "
+            "Partie supporte seule les frais qu'elle engage : la présente convention ne comporte aucun autre prix "
+            "ni aucune contrepartie équivalente") in financier
+    assert "En dehors de lui, chaque Partie supporte seule les frais" not in financier
+    assert "à titre gratuit" not in text and "ne comporte aucun prix" not in text
+
+
+def _with_action(path: Path) -> Path:
+    raw = path.read_text(encoding="utf-8")
+    head, tail = raw.split("\nengagements:", 1)
+    path.write_text(head.rstrip("\n") + "\n" + ACTION_DU_MARCHE.strip("\n") + "\n\nengagements:" + tail,
+                    encoding="utf-8")
+    return path
+
+
+def test_point_09_action_reproducing_the_contract_is_warned(tmp_path: Path) -> None:
+    plain = convention(tmp_path / "a", PRIX)
+    proc = run_cli("check", KIND, plain)
+    assert proc.returncode == 0, proc.stderr
+    assert "reprend l'objet du marché public" not in proc.stdout  # its actions are not the contract's
+    copied = _with_action(convention(tmp_path / "b", PRIX))
+    proc = run_cli("check", KIND, copied)
+    assert proc.returncode == 0, proc.stderr  # a warning, not a refusal
+    assert ("Attention : actions[3] : l'action « Développement de l'application de visite » reprend l'objet du "
+            "marché public (clauses.contrepartie.prestations : « le développement de l'application de visite »)"
+            ) in proc.stdout
+    free = _with_action(convention(tmp_path / "c", None))  # no price: nothing to reproduce
+    assert "reprend l'objet" not in run_cli("check", KIND, free).stdout
+
+
+def test_point_09_warning_in_the_notebook_summary_and_the_form(tmp_path: Path) -> None:
+    from accordgen import notebook as nb
+    from accordgen.notebook.form import Formulaire
+
+    copied = _with_action(convention(tmp_path / "b", PRIX))
+    table = nb.resume(accordgen.load(copied))
+    assert any("reprend l'objet du marché public" in v for v in table.loc[["Attention"], "Valeur"])
+    form = Formulaire(copied, tmp_path / "out")
+    assert form.problemes == [], form.problemes
+    assert "reprend l'objet du marché public" in form.attention.value
+    assert not form.bouton_enregistrer.disabled  # never blocking
+    assert "reprend l'objet" not in Formulaire(convention(tmp_path / "a", PRIX), tmp_path / "out").attention.value
+
+
+@pytest.mark.parametrize(("titre", "texte", "objet", "expected"), [
+    ("Développement de l'application de visite", "", "le développement de l'application de visite", True),
+    ("Application de visite : développement", "", "le développement de l'application de visite", True),
+    ("Ateliers", "les salariés développent l'application de visite du château",
+     "le développement de l'application de visite", True),
+    ("Expérimentation sur site auprès des visiteurs",
+     "parcours expérimental en réalité augmentée sur le smartphone des visiteurs",
+     "le développement de l'application de visite", False),
+    ("Conception du parcours de visite", "scénarios de visite", "le développement de l'application de visite",
+     False),
+    ("Maintenance", "entretien", "maintenance", True),
+    ("Maintenance des bornes et du réseau", "", "la maintenance du réseau mobile du château", False),
+])
+def test_point_09_what_reproduces_means(titre: str, texte: str, objet: str, expected: bool) -> None:
+    from accordgen.rules.overlap import reproduit
+
+    assert reproduit(titre, f"{titre} {texte}", objet) is expected
