@@ -452,3 +452,59 @@ def test_point_09_what_reproduces_means(titre: str, texte: str, objet: str, expe
     from accordgen.rules.overlap import reproduit
 
     assert reproduit(titre, f"{titre} {texte}", objet) is expected
+
+
+# --- the parameter reference and the JSON Schema describe the clauses ---------------------------
+
+def test_schema_describes_each_topic_variant_and_parameter() -> None:
+    import datetime as dt
+
+    import jsonschema
+
+    proc = run_cli("schema", KIND)
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    clauses = schema["properties"]["clauses"]
+    assert set(clauses["properties"]) == {"litiges", "contrepartie", "donnees-personnelles"}
+    prix = next(v for v in clauses["properties"]["contrepartie"]["oneOf"]
+                if v["properties"]["variante"]["const"] == "prix-marche-public")
+    assert prix["title"] == "prix-marche-public — Prix payé au titre d'un marché public"
+    assert "« néant » n'est pas une référence" in prix["description"]
+    assert {"reference", "date_marche", "prestations", "acheteur", "titulaire"} <= set(prix["required"])
+    assert "montant" not in prix["required"]
+    tae = next(v for v in clauses["properties"]["litiges"]["oneOf"]
+               if v["properties"]["variante"]["const"] == "tribunal-activites-economiques")
+    assert "Refusée : une collectivité n'est pas commerçante" in tae["description"]
+    base = next(v for v in clauses["properties"]["donnees-personnelles"]["oneOf"]
+                if v["properties"]["variante"]["const"] == "sous-traitance")["properties"]["base_legale"]
+    assert "mission_interet_public" in base["enum"]
+
+    def as_json(value: object) -> object:
+        return json.loads(json.dumps(value, default=lambda d: d.isoformat() if isinstance(d, dt.date) else d))
+
+    good = {"litiges": {"variante": "tribunal-administratif", "tribunal": "Melun"},
+            "contrepartie": {"variante": "prix-marche-public", **CHOICES["contrepartie", "prix-marche-public"]},
+            "donnees-personnelles": {"variante": "sous-traitance",
+                                     **CHOICES["donnees-personnelles", "sous-traitance"]}}
+    jsonschema.validate(as_json(good), clauses)
+    assert "donnees_personnelles" in schema["properties"]  # the former block is still described
+    for bad in ({"litiges": {"variante": "tribunal-de-commerce"}},
+                {"contrepartie": {"variante": "prix-marche-public", "date_marche": "2023-03-15"}},
+                {"litiges": {"variante": "tribunal-administratif", "ville": "Melun"}},
+                {"litige": {"variante": "tribunal-administratif"}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(as_json(bad), clauses)
+
+
+def test_reference_lists_topics_variants_and_their_parameters() -> None:
+    from accordgen.tools.reference import markdown
+
+    text = markdown()
+    assert "### Clauses de la bibliothèque (`clauses.<thème>`) — Convention spécifique" in text
+    for topic in ("litiges", "contrepartie", "donnees-personnelles"):
+        assert f"#### `clauses.{topic}`" in text
+    assert "- **`responsables-conjoints`** — Responsables conjoints du traitement (article 26 du RGPD)." in text
+    assert "| `clauses.contrepartie.reference` | texte | oui |" in text
+    assert "| `clauses.donnees-personnelles.conservation_depart` | texte | non |" in text
+    assert "par défaut : à compter de la fin de la présente convention" in text
+    assert "Refusée : une collectivité n'est pas commerçante" in text
