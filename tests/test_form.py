@@ -479,3 +479,14 @@ def test_a_workspace_variant_is_offered_by_the_form(tmp_path: Path) -> None:
     assert "clauses.litiges.mediateur" in {p for p, _ in form.problemes}
     form.champ("clauses.litiges.mediateur").entree.value = "le médiateur des entreprises"
     assert form.problemes == [], form.problemes
+
+
+def test_an_undeclared_clause_parameter_is_kept_and_named(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nclauses:\n  litiges:\n    variante: "
+                    "tribunal-administratif\n    ville: Melun\n", encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    assert ("clauses.litiges.ville", "paramètre inconnu de la variante « tribunal-administratif » "
+            "(paramètres : tribunal)") in form.problemes
+    assert "paramètre inconnu" in form.champ("clauses.litiges").erreur.value
+    assert form.enregistrer() is False

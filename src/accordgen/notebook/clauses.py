@@ -157,6 +157,9 @@ class TopicEditor(FieldEditor):
             value = ed.raw()
             if value is not ABSENT:
                 out[name] = value
+        if isinstance(self.initial, dict) and self.choix.value == self.initial.get(lib.VARIANTE):
+            # keys the variant does not declare stay as written: the checks name them
+            out.update({k: v for k, v in self.inconnus.items() if k not in self.parametres})
         return out
 
 
