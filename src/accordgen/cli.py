@@ -148,7 +148,8 @@ def _cmd_clauses(args: argparse.Namespace) -> int:
         print(textwrap.fill(row["description"], width=96, initial_indent="      ", subsequent_indent="      "))
         for p in row["parametres"]:
             requis = "obligatoire" if p["requis"] else "facultatif"
-            print(f"      · {p['nom']} ({p['type']}, {requis}) : {p['libelle']}")
+            valeurs = f" ; valeurs : {', '.join(p['valeurs'])}" if p.get("valeurs") else ""
+            print(f"      · {p['nom']} ({p['type']}, {requis}) : {p['libelle']}{valeurs}")
     return EXIT_OK
 
 
