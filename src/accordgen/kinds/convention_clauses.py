@@ -154,12 +154,9 @@ def donnees_article(found: Mapping[str, Choice]) -> bool:
 
 
 def template_clauses(found: Mapping[str, Choice], context: dict[str, Any]) -> dict[str, Clause]:
-    """``clauses`` as the template reads it: by topic, and by topic with ``_`` for ``-``
-    (``clauses.donnees_personnelles``: a Jinja name has no hyphen)."""
-    out: dict[str, Clause] = {}
-    for topic, choice in found.items():
-        out[topic] = out[topic.replace("-", "_")] = Clause(choice, context)
-    return out
+    """``clauses`` as the template reads it, by topic: ``{{p clauses.litiges }}``, or
+    ``{{p clauses['donnees-personnelles'] }}`` for a topic whose name has a hyphen."""
+    return {topic: Clause(choice, context) for topic, choice in found.items()}
 
 
 def donnees_vue(found: Mapping[str, Choice]) -> dict[str, Any] | None:
