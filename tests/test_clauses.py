@@ -510,3 +510,13 @@ def test_reference_lists_topics_variants_and_their_parameters() -> None:
     assert "| `clauses.donnees-personnelles.conservation_depart` | texte | non |" in text
     assert "par défaut : à compter de la fin de la présente convention" in text
     assert "Refusée : une collectivité n'est pas commerçante" in text
+
+
+def test_joint_controllers_name_who_notifies_the_cnil(tmp_path: Path) -> None:
+    """Art. 26: with two controllers, « the controller » who notifies a breach to the CNIL is
+    the contact point the article names (not an unnamed « responsable du traitement »)."""
+    text = document_text(accordgen.render(accordgen.load(EXAMPLE / "convention-5.yaml"), tmp_path / "c.docx"))
+    assert "afin que le Département, point de contact, puisse la notifier, le cas échéant, à la Commission" in text
+    assert "afin de permettre au responsable du traitement de la notifier" not in text
+    sous = document_text(accordgen.render(accordgen.load(EXAMPLE / "convention-2.yaml"), tmp_path / "d.docx"))
+    assert "afin de permettre au responsable du traitement de la notifier" in sous  # one controller: unchanged
