@@ -409,3 +409,110 @@ def test_help_texts_name_code_values_by_their_labels(dossier: Path, tmp_path: Pa
     form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
     title = form.champ("statut").widget.children[0].value
     assert "« Définitif »" in title and "definitif" not in title
+
+
+# --- the clause library in the form -------------------------------------------------------------
+
+def test_clause_topics_are_drop_downs_of_the_variants_this_document_allows(dossier: Path, tmp_path: Path) -> None:
+    from accordgen.notebook.clauses import ClausesEditor
+
+    form = Formulaire(dossier / "convention-1.yaml", tmp_path / "out")
+    assert "Clauses" in form.racine.onglets
+    clauses = form.champ("clauses")
+    assert isinstance(clauses, ClausesEditor)
+    assert list(clauses.sujets) == ["litiges", "contrepartie", "donnees-personnelles"]
+    litiges = form.champ("clauses.litiges")
+    labels = dict(litiges.choix.options)
+    assert labels["Par défaut : Tribunal administratif"] == "__defaut__"
+    assert "tribunal-administratif" in labels.values()
+    # refused with a collectivité: not offered, named with the reason
+    assert not {"tribunal-judiciaire", "tribunal-activites-economiques"} & set(labels.values())
+    assert "Tribunal des activités économiques — une collectivité n'est pas commerçante" in litiges.refus.value
+    assert "Tribunal judiciaire — une partie est une collectivité" in litiges.refus.value
+    # the description of the chosen variant is the help
+    assert "la convention ne comporte ni prix ni équivalent" in form.champ("clauses.contrepartie").description.value
+    contrepartie = form.champ("clauses.contrepartie")
+    contrepartie.choix.value = "subvention"
+    assert "article 9-1 de la loi n° 2000-321" in contrepartie.description.value
+
+
+def test_choosing_a_variant_shows_its_parameters_checks_and_saves_them(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    form.champ("clauses.contrepartie").choix.value = "prix-marche-public"
+    fields = {p for p in form.editeurs() if p.startswith("clauses.contrepartie.")}
+    assert fields == {f"clauses.contrepartie.{n}" for n in
+                      ("reference", "date_marche", "prestations", "acheteur", "titulaire", "montant")}
+    assert "clauses.contrepartie.date_marche" in {p for p, _ in form.problemes}
+    assert "paramètre obligatoire" in form.champ("clauses.contrepartie.date_marche").erreur.value
+    assert form.bouton_enregistrer.disabled
+    titulaire = form.champ("clauses.contrepartie.titulaire")
+    assert set(dict(titulaire.entree.options).values()) >= {"departement", "orange"}  # the accord's parties
+    for name, value in (("reference", "n° 2023-045, procédure adaptée"), ("date_marche", "2023-03-15"),
+                        ("prestations", "la maintenance des bornes de recharge"), ("acheteur", "departement"),
+                        ("titulaire", "orange"), ("montant", "1500")):
+        form.champ(f"clauses.contrepartie.{name}").entree.value = value
+    assert form.problemes == [], form.problemes
+    assert form.enregistrer(), form.message.value
+    after = path.read_text(encoding="utf-8")
+    assert "clauses:\n  contrepartie:\n    variante: prix-marche-public\n" in after
+    assert "    date_marche: 2023-03-15\n" in after
+    assert comment_lines(after) == comment_lines(before)
+    doc = load(path)
+    assert doc.params.clauses["contrepartie"]["variante"] == "prix-marche-public"
+    chemin = form.generer()
+    assert chemin is not None
+    from accordgen.tools.text import document_text
+    assert "marché public n° 2023-045, procédure adaptée, conclu le 15" in document_text(chemin)
+
+
+def test_a_refused_choice_in_the_file_is_shown_and_said(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nclauses:\n  litiges:\n    variante: "
+                    "tribunal-activites-economiques\n    tribunal: Paris\n", encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    litiges = form.champ("clauses.litiges")
+    assert litiges.choix.value == "tribunal-activites-economiques"
+    assert "(choix actuel, refusé)" in dict((v, k) for k, v in litiges.choix.options)["tribunal-activites-economiques"]
+    assert "une collectivité n'est pas commerçante" in litiges.erreur.value
+    litiges.choix.value = "tribunal-administratif"
+    form.champ("clauses.litiges.tribunal").entree.value = "Melun"
+    assert form.problemes == [], form.problemes
+
+
+def test_a_workspace_variant_is_offered_by_the_form(tmp_path: Path) -> None:
+    """Issue 15, criterion 1: a variant added as a Word file in a workspace's clauses/ is
+    offered by the form, with its own parameter, with no Python change."""
+    import docx as python_docx
+
+    ws = tmp_path / "espace"
+    shutil.copytree(EXAMPLE, ws / "dossiers" / "d")
+    (ws / "accordgen.yaml").write_text("espace: accordgen\n", encoding="utf-8")
+    folder = ws / "clauses" / "litiges"
+    folder.mkdir(parents=True)
+    d = python_docx.Document()
+    d.add_paragraph("Tout différend est d'abord soumis à {{ mediateur }}, puis au tribunal administratif.")
+    d.save(str(folder / "mediation.docx"))
+    (folder / "mediation.yaml").write_text(
+        "titre: Médiation puis tribunal administratif\ndescription: Une médiation avant tout recours.\n"
+        "parametres:\n  - nom: mediateur\n    type: texte\n    libelle: Médiateur désigné\n", encoding="utf-8")
+    form = Formulaire(ws / "dossiers" / "d" / "convention-1.yaml", tmp_path / "out")
+    litiges = form.champ("clauses.litiges")
+    assert dict(litiges.choix.options)["Médiation puis tribunal administratif"] == "mediation"
+    litiges.choix.value = "mediation"
+    assert "Une médiation avant tout recours." in litiges.description.value
+    assert "clauses.litiges.mediateur" in {p for p, _ in form.problemes}
+    form.champ("clauses.litiges.mediateur").entree.value = "le médiateur des entreprises"
+    assert form.problemes == [], form.problemes
+
+
+def test_an_undeclared_clause_parameter_is_kept_and_named(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nclauses:\n  litiges:\n    variante: "
+                    "tribunal-administratif\n    ville: Melun\n", encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    assert ("clauses.litiges.ville", "paramètre inconnu de la variante « tribunal-administratif » "
+            "(paramètres : tribunal)") in form.problemes
+    assert "paramètre inconnu" in form.champ("clauses.litiges").erreur.value
+    assert form.enregistrer() is False

@@ -13,7 +13,7 @@ from accordgen import DOCUMENT_KINDS
 from accordgen.render.template import TemplateFile
 from accordgen.tools.lint import Finding, lint, lint_template
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 ACCORD = DOCUMENT_KINDS["accord"]
 
@@ -46,7 +46,10 @@ def test_shipped_templates_are_clean(kind: str) -> None:
 def test_cli_passes_on_the_shipped_templates() -> None:
     proc = run_cli("lint")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{len(DOCUMENT_KINDS)} modèle(s) vérifié(s) : aucun problème" in proc.stdout
+    clauses = len(list((ROOT / "clauses").glob("*/*.docx")))
+    assert clauses >= 7
+    assert (f"{len(DOCUMENT_KINDS)} modèle(s) et {clauses} fichier(s) de clause vérifié(s) : aucun problème"
+            in proc.stdout)
 
 
 def test_the_linter_reads_headers_and_footers() -> None:

@@ -593,3 +593,35 @@ def test_consolidated_accord_redline_shows_exactly_the_renewal(tmp_path: Path) -
         with zipfile.ZipFile(io.BytesIO(red)) as zf:
             if name in zf.namelist():
                 assert not revisions(red, name), name
+
+
+# --- a clause variant changed ------------------------------------------------------------------
+
+def test_a_changed_clause_variant_is_shown_as_tracked_changes(tmp_path: Path, monkeypatch) -> None:
+    """The example convention with its jurisdiction changed from the administrative court to
+    the judicial court (a house library that allows it: the packaged one refuses it with a
+    collectivité): the redline marks the clause's changed words, and the paragraph only the
+    administrative variant has as a deletion."""
+    lib = tmp_path / "clauses"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "clauses", lib)
+    sidecar = lib / "litiges" / "tribunal-judiciaire.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").split("\nrefus:")[0] + "\n", encoding="utf-8")
+    monkeypatch.setenv("ACCORDGEN_CLAUSES", str(lib))
+    old = render_bytes(load(EXAMPLE / "convention-1.yaml", overrides={
+        "clauses": {"litiges": {"variante": "tribunal-administratif", "tribunal": "Melun"}}}))
+    new = render_bytes(load(EXAMPLE / "convention-1.yaml", overrides={
+        "clauses": {"litiges": {"variante": "tribunal-judiciaire", "tribunal": "Paris"}}}))
+    red = check_redline(old, new)
+    changed = {(etree.QName(c).localname, "".join(c.itertext()).strip()) for c in revisions(red)}
+    assert ("del", "administratif") in changed and ("ins", "judiciaire") in changed
+    assert ("del", "Melun") in changed and ("ins", "Paris") in changed
+    whole = {text for _, text in changed if len(text) >= 60}  # the rest: words, not paragraphs
+    assert len(whole) == 1 and next(iter(whole)).startswith("Les Parties reconnaissent que, l'une d'elles")
+    before_litiges = [p for p in accept(part(red)) if "LITIGES" in p][0]
+    assert accept(part(red)).index(before_litiges) == accept(part(new)).index(before_litiges)
+    out = tmp_path / "comparaison.docx"
+    (tmp_path / "a.docx").write_bytes(old)
+    (tmp_path / "b.docx").write_bytes(new)
+    result = run_cli("compare", tmp_path / "a.docx", tmp_path / "b.docx", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert revisions(out.read_bytes())

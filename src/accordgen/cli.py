@@ -150,7 +150,8 @@ def _cmd_clauses(args: argparse.Namespace) -> int:
         print(textwrap.fill(row["description"], width=96, initial_indent="      ", subsequent_indent="      "))
         for p in row["parametres"]:
             requis = "obligatoire" if p["requis"] else "facultatif"
-            print(f"      · {p['nom']} ({p['type']}, {requis}) : {p['libelle']}")
+            valeurs = f" ; valeurs : {', '.join(p['valeurs'])}" if p.get("valeurs") else ""
+            print(f"      · {p['nom']} ({p['type']}, {requis}) : {p['libelle']}{valeurs}")
     return EXIT_OK
 
 
@@ -164,17 +165,19 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from .kinds import get_kind
     from .render.filters import read_filters
     from .resources import current_workspace
-    from .tools.lint import lint
+    from .tools.lint import clause_files, lint
 
     filters = read_filters(current_workspace())[0]  # the workspace's filtres.yaml, if any
     findings = lint(args.templates or None, get_kind(args.kind) if args.kind else None, filters=filters)
     for finding in findings:
         print(finding)
-    count = len(args.templates) if args.templates else len(DOCUMENT_KINDS)
+    count = f"{len(args.templates) if args.templates else len(DOCUMENT_KINDS)} modèle(s)"
+    if not args.templates:
+        count += f" et {len(clause_files())} fichier(s) de clause"
     if findings:
-        print(f"{len(findings)} problème(s) dans {count} modèle(s)", file=sys.stderr)
+        print(f"{len(findings)} problème(s) dans {count}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{count} modèle(s) vérifié(s) : aucun problème")
+    print(f"{count} vérifié(s) : aucun problème")
     return EXIT_OK
 
 

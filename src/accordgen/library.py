@@ -11,9 +11,20 @@ Layout (``clauses/`` shipped with the package, overridden and extended by a work
         description: À retenir quand ...       # when to use it (shown to drafters)
         parametres:                            # what the document's YAML gives
           - nom: tribunal
-            type: texte                        # texte, date, montant, entier, liste, partie
-            requis: true
+            type: texte                        # texte, date, montant, entier, liste, partie,
+            requis: true                       # parties, duree, choix
             libelle: Siège du tribunal administratif
+          - nom: base_legale
+            type: choix                        # one of the keys of « valeurs »; the clause
+            valeurs:                           # prints the text of the chosen key
+              consentement: le consentement des personnes concernées (article 6.1 a) du RGPD)
+            libelle: Base légale
+          - nom: operations
+            requis: false
+            defaut: les opérations nécessaires à cette finalité   # used when left out
+            libelle: Nature du traitement
+        article: true                          # the variant is an article of its own (numbered
+                                               # in the host; absent, the next ones close up)
         refus:                                 # conditions that refuse the variant
           - si: {partie_nature: collectivite}
             motif: un tribunal de commerce n'est pas compétent à l'égard d'une collectivité
@@ -35,13 +46,10 @@ variant of the same name, or adds a variant; a new folder adds a topic. No Pytho
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -50,9 +58,13 @@ import pydantic
 from pydantic import Field
 
 from .errors import AccordgenError
+from .library_params import Parametre, TypeParametre, typed
 from .models.base import Modele, Texte, french_problems
 from .resources import current_workspace, packaged
 from .yamlio import read_yaml
+
+__all__ = ["Choice", "Clause", "Facts", "Library", "LibraryError", "Parametre", "TypeParametre", "Variant",
+           "choose", "library_folders", "load_library", "read_sidecar"]
 
 CLAUSES = "clauses"
 ENV_CLAUSES = "ACCORDGEN_CLAUSES"
@@ -62,22 +74,6 @@ VARIANTE = "variante"
 class LibraryError(AccordgenError):
     """A clause file of the library is unreadable or its sidecar is invalid (names the file
     and the field)."""
-
-
-class TypeParametre(StrEnum):
-    TEXTE = "texte"
-    DATE = "date"
-    MONTANT = "montant"
-    ENTIER = "entier"
-    LISTE = "liste"
-    PARTIE = "partie"
-
-
-class Parametre(Modele):
-    nom: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Nom du paramètre (minuscules, chiffres, _).")
-    type: TypeParametre = Field(default=TypeParametre.TEXTE, description="texte, date, montant, entier, liste ou partie.")
-    requis: bool = Field(default=True, description="Obligatoire (par défaut) ou facultatif.")
-    libelle: Texte = Field(description="Libellé en français, montré au rédacteur.")
 
 
 class Condition(Modele):
@@ -114,6 +110,8 @@ class Sidecar(Modele):
     parametres: list[Parametre] = Field(default_factory=list, description="Paramètres de la variante.")
     refus: list[Refus] = Field(default_factory=list, description="Conditions qui refusent la variante.")
     defaut_pour: list[Defaut] = Field(default_factory=list, description="Types de document dont c'est le défaut.")
+    article: bool = Field(default=False, description="La variante forme un article à part, numéroté à sa "
+                          "place dans le modèle (sinon, les articles suivants se renumérotent).")
 
     @pydantic.field_validator("defaut_pour", mode="before")
     @classmethod
@@ -263,39 +261,6 @@ class Choice:
     default: bool
 
 
-def _typed(p: Parametre, value: Any, parties: Mapping[str, Any]) -> Any:
-    if p.type is TypeParametre.TEXTE:
-        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
-            raise ValueError("texte non vide attendu")
-        return str(value).strip()
-    if p.type is TypeParametre.DATE:
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-            raise ValueError("date attendue (AAAA-MM-JJ)")
-        try:
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"date invalide : « {value} » (attendu : AAAA-MM-JJ)") from None
-    if p.type is TypeParametre.MONTANT:
-        try:
-            amount = Decimal(str(value)) if not isinstance(value, bool) else None
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError(f"montant invalide : « {value} » (attendu : un nombre positif, deux décimales au plus, 1500.00)")
-        return amount
-    if p.type is TypeParametre.ENTIER:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"nombre entier attendu, pas « {value} »")
-        return value
-    if p.type is TypeParametre.LISTE:
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ValueError("liste de textes non vide attendue")
-        return [v.strip() for v in value]
-    if not isinstance(value, str) or value not in parties:
-        raise ValueError(f"clé de partie inconnue : « {value} » (parties de l'accord : {', '.join(parties)})")
-    return parties[value]
-
-
 def choose(lib: Library, topics: tuple[str, ...], chosen: Mapping[str, Any], facts: Facts,
            parties: Mapping[str, Any]) -> tuple[dict[str, Choice], list[tuple[str, str]]]:
     """The variant of each topic the template uses (the document's choice, else the kind's
@@ -343,7 +308,7 @@ def choose(lib: Library, topics: tuple[str, ...], chosen: Mapping[str, Any], fac
                                  f"(paramètres : {', '.join(declared) or 'aucun'})"))
                 continue
             try:
-                values[key] = _typed(declared[key], value, parties)
+                values[key] = typed(declared[key], value, parties)
             except ValueError as exc:
                 problems.append((f"clauses.{topic}.{key}", f"{declared[key].libelle} : {exc}"))
         for p in variant.sidecar.parametres:
@@ -351,8 +316,14 @@ def choose(lib: Library, topics: tuple[str, ...], chosen: Mapping[str, Any], fac
                 if p.requis:
                     problems.append((f"clauses.{topic}.{p.nom}", f"paramètre obligatoire de la variante "
                                      f"« {variant.name} » : {p.libelle}"))
-                else:
+                elif p.defaut is None:
                     values[p.nom] = None
+                else:
+                    try:
+                        values[p.nom] = typed(p, p.defaut, parties)
+                    except ValueError as exc:
+                        problems.append((f"clauses.{topic}.{p.nom}", f"valeur par défaut de la fiche "
+                                         f"{variant.sidecar_path.name} : {exc}"))
         out[topic] = Choice(variant, values, default)
     return out, problems
 

@@ -12,22 +12,24 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..chain import EtatAccord, empreinte
-from ..library import Choice, Clause, Facts, choose
+from ..library import Choice
 from ..models.accord import Accord, Axe
 from ..models.base import blocs
-from ..models.convention import (
-    ARTICLES,
-    BASES_LEGALES,
-    BaseLegale,
-    ConventionSpecifique,
-    message_reference_vide,
-)
+from ..models.convention import ARTICLES, BaseLegale, ConventionSpecifique
 from ..models.parties import Nature
 from ..rules import dates
 from ..rules.fr import NBSP, date_longue, liste, montant
-from ..rules.identifiers import is_placeholder_reference
 from .accord import accord_key_dates, accord_view
 from .base import Category, DocumentKind, KeyDate, Problem, Span
+from .convention_clauses import (
+    TOPICS,
+    choices,
+    chosen,
+    clause_problems,
+    donnees_article,
+    donnees_vue,
+    template_clauses,
+)
 from .convention_warnings import convention_warnings, retroactivite_vue
 from .resiliation import resiliation_problems, resiliation_warnings
 from .signature import bloc as bloc_signature
@@ -46,12 +48,12 @@ class ConventionKind(DocumentKind):
     template = "convention_specifique.docx"
     notebook = "convention_specifique.ipynb"
     output = "convention-specifique-{numero}"
-    clause_topics = ("litiges", "contrepartie")
+    clause_topics = TOPICS
     """The clause slots of the template (``{{p clauses.litiges }}``), filled from the library."""
 
     def dossier_problems(self, doc: Document) -> Iterator[Problem]:
         yield from _dossier_problems(doc.params, doc)
-        yield from _clause_problems(doc.params, doc)
+        yield from clause_problems(doc)
         yield from resiliation_problems(doc, "date_signature", doc.params.date_signature,
                                         "la convention est signée")
 
@@ -96,7 +98,7 @@ class ConventionKind(DocumentKind):
 
     def hash_facts(self, doc: Document) -> Any:
         return {"renouvellements": _dossier_facts(doc.params, doc),
-                "clauses": {t: [c.variant.name, c.variant.digest] for t, c in _choices(doc).items()}}
+                "clauses": {t: [c.variant.name, c.variant.digest] for t, c in chosen(doc).items()}}
 
 
 # --- checks against the accord and the dossier -------------------------------------
@@ -218,61 +220,18 @@ def _terme_problems(cs: ConventionSpecifique, doc: Document, etat: EtatAccord) -
                         "renouvelé)")
         yield ("date_fin", message)
 
-# --- clauses of the library ---------------------------------------------------------
-def _facts(doc: Document) -> Facts:
-    return Facts(KIND, frozenset(p.nature.value for p in doc.accord.parties))
-
-
-def _choose(doc: Document, parties: Mapping[str, Any]) -> tuple[dict[str, Choice], list[Problem]]:
-    cs: ConventionSpecifique = doc.params
-    topics = ConventionKind.clause_topics
-    chosen = dict(cs.clauses)
-    if cs.contrepartie_financiere is not None:  # the former wording: no library clause then
-        topics = tuple(t for t in topics if t != "contrepartie")
-        if "contrepartie" in chosen:
-            return {}, [("clauses.contrepartie", "la contrepartie est déjà décrite par le bloc "
-                         "« contrepartie_financiere » : retirez l'un des deux (de préférence ce bloc, "
-                         "remplacé par la variante de la bibliothèque de clauses)")]
-    return choose(doc.dossier.library(), topics, chosen, _facts(doc), parties)
-
-
-def _clause_problems(cs: ConventionSpecifique, doc: Document) -> Iterator[Problem]:
-    choices, problems = _choose(doc, {p.cle: p.cle for p in doc.accord.parties})
-    yield from problems
-    choice = choices.get("contrepartie")
-    if choice is not None:  # the act or contract a consideration rests on: never « néant »
-        for nom, quoi in REFERENCES_CONTREPARTIE.items():
-            valeur = choice.values.get(nom)
-            if isinstance(valeur, str) and is_placeholder_reference(valeur):
-                yield f"clauses.contrepartie.{nom}", message_reference_vide(valeur, quoi)
-
-
-REFERENCES_CONTREPARTIE = {"reference": "du marché public", "acte": "de l'acte qui la décide ou la fixe"}
-"""Parameters of the « contrepartie » variants that name the act or contract it rests on."""
-
-
-def _choices(doc: Document) -> dict[str, Choice]:
-    return _choose(doc, {p.cle: p.cle for p in doc.accord.parties})[0]
-
-
-def _clauses(doc: Document, context: dict[str, Any], by_key: Mapping[str, Any]) -> dict[str, Clause]:
-    from ..render.filters import read_filters  # render imports the kinds: not at import time
-
-    filters = read_filters(doc.dossier.workspace)[0]
-    return {t: Clause(c, context, filters) for t, c in _choose(doc, by_key)[0].items()}
-
-
 # --- values ---------------------------------------------------------------------
 def _etat(cs: ConventionSpecifique, doc: Document) -> EtatAccord:
     """The accord as it stands when this convention is signed (today's state while unsigned)."""
     return doc.dossier.state(cs.date_signature)
 
-def _articles(cs: ConventionSpecifique) -> dict[str, int | None]:
-    """Article number of each article key (``donnees`` is ``None`` when absent)."""
+def _articles(donnees: bool) -> dict[str, int | None]:
+    """Article number of each article key (``donnees`` is ``None`` when the personal-data
+    variant is not an article of its own)."""
     numbers: dict[str, int | None] = {}
     n = 0
     for key in ARTICLES:
-        if key == "donnees" and cs.donnees_personnelles is None:
+        if key == "donnees" and not donnees:
             numbers[key] = None
             continue
         n += 1
@@ -302,6 +261,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
             "referent": cs.referents[cle].vue(),
         })
     by_key = {p["cle"]: p for p in parties}
+    found = choices(doc, by_key)[0]
     order = accord.signature.signataires or [p.cle for p in accord.parties]
     terme = etat.terme
     assert terme is not None
@@ -335,7 +295,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         ],
         "engagements_communs": cs.engagements_communs,
         "comite": cs.comite_pilotage.model_dump(mode="python"),
-        "donnees": _donnees_vue(cs, by_key),
+        "donnees": donnees_vue(found),
         "contrepartie": _contrepartie_vue(cs, by_key),
         "date_signature": cs.date_signature,
         "date_debut": cs.date_debut,
@@ -345,28 +305,13 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "fin_confidentialite": dates.survival_end(terme.fin, survie.valeur, survie.unite),
         "lieu_signature": cs.lieu_signature or accord.signature.lieu,
         "exemplaires": cs.exemplaires or len(accord.parties),
-        "art": _articles(cs),
+        "art": _articles(donnees_article(found)),
         "signature_bloc": bloc_signature(cs.lieu_signature or accord.signature.lieu, cs.date_signature,
                                cs.exemplaires or len(accord.parties),
                                [bloc_signataire(by_key[k], by_key[k]["signataire"]) for k in order]),
     }
-    context["clauses"] = _clauses(doc, context, by_key)
+    context["clauses"] = template_clauses(found, context, doc.dossier.workspace)
     return context
-
-def _donnees_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, Any] | None:
-    dp = cs.donnees_personnelles
-    if dp is None:
-        return None
-    contact = dp.point_de_contact or dp.responsables[0]
-    return dp.model_dump(mode="python") | {
-        "responsables": [by_key[c] for c in dp.responsables],
-        "sous_traitants": [by_key[c] for c in dp.sous_traitants],
-        "conjoints": len(dp.responsables) > 1,
-        "point_de_contact": by_key[contact],
-        "dpd_partie": next((by_key[c] for c in dp.responsables if by_key[c]["nature"] == "collectivite"),
-                           by_key[dp.responsables[0]]),
-        "base_legale_texte": BASES_LEGALES[dp.base_legale],
-    }
 
 def _contrepartie_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, Any] | None:
     cp = cs.contrepartie_financiere
@@ -381,12 +326,12 @@ def _dossier_facts(cs: ConventionSpecifique, doc: Document) -> Any:
     return empreinte(_etat(cs, doc).renouvellements)
 
 def _resume(cs: ConventionSpecifique, doc: Document) -> list[tuple[str, str]]:
-
     accord: Accord = doc.accord
     etat = _etat(cs, doc)
     axe, terme = etat.axes[cs.axe], etat.terme
     assert terme is not None
-    arts = _articles(cs)
+    found = chosen(doc)
+    arts = _articles(donnees_article(found))
     rows = [
         ("Convention", f"n° {cs.numero} : {cs.objet}"),
         ("Axe", f"n° {axe.numero} « {axe.titre} »"),
@@ -402,18 +347,18 @@ def _resume(cs: ConventionSpecifique, doc: Document) -> list[tuple[str, str]]:
         ("Comité de pilotage", f"au moins {cs.comite_pilotage.reunions_par_an} réunion"
          f"{'s' if cs.comite_pilotage.reunions_par_an > 1 else ''} par an"),
     ]
-    dp = cs.donnees_personnelles
-    if dp is None:
-        rows.append(("Données personnelles", "aucun échange (pas d'article RGPD)"))
+    donnees = donnees_vue(found)
+    if donnees is None:
+        rows.append(("Données personnelles", "aucun traitement déclaré (pas d'article RGPD)"))
     else:
-        roles = "responsables conjoints" if len(dp.responsables) > 1 else "responsable"
+        roles = "responsables conjoints" if donnees["conjoints"] else "responsable"
         texte = f"article {arts['donnees']} : {roles} " + ", ".join(
-            accord.partie(c).appellation for c in dp.responsables)
-        if dp.sous_traitants:
-            texte += " ; sous-traitant " + ", ".join(accord.partie(c).appellation for c in dp.sous_traitants)
+            accord.partie(c).appellation for c in donnees["responsables"])
+        if donnees["sous_traitants"]:
+            texte += " ; sous-traitant " + ", ".join(accord.partie(c).appellation for c in donnees["sous_traitants"])
         rows.append(("Données personnelles", texte))
     cp = cs.contrepartie_financiere
-    choix = _choices(doc)
+    choix = found
     if cp is not None:
         rows.append(("Contrepartie", (montant(cp.montant) + f" {cp.taxes} – " if cp.montant else "")
                      + f"{cp.description} ({cp.reference_commande_publique})"))

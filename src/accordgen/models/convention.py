@@ -294,8 +294,11 @@ class ConventionSpecifique(DocumentDerive):
     )
     donnees_personnelles: DonneesPersonnelles | None = Field(
         default=None,
-        description="À remplir quand des données à caractère personnel sont échangées ou traitées : "
-        "l'article RGPD est alors ajouté. Absent : pas d'échange de données personnelles.",
+        description="Forme antérieure de la clause « donnees-personnelles » (toujours acceptée) : "
+        "quand des données à caractère personnel sont traitées, l'article RGPD de la variante que "
+        "les rôles appellent (responsables-conjoints, sous-traitance ou responsable-unique) est "
+        "ajouté. Absent (et sans « clauses.donnees-personnelles ») : les Parties déclarent "
+        "qu'aucune donnée personnelle n'est traitée.",
     )
     contrepartie_financiere: ContrepartieFinanciere | None = Field(
         default=None,
@@ -305,10 +308,11 @@ class ConventionSpecifique(DocumentDerive):
     clauses: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Variantes choisies dans la bibliothèque de clauses, par thème (« litiges », "
-        "« contrepartie ») : « variante » (son nom, voir « accordgen clauses ») puis ses paramètres "
-        "(« litiges: {variante: tribunal-administratif, tribunal: Melun} »). Un thème absent prend "
-        "la variante par défaut (litiges : tribunal administratif quand une partie est une "
-        "collectivité ; contrepartie : aucune).",
+        "« contrepartie », « donnees-personnelles ») : « variante » (son nom, voir « accordgen "
+        "clauses ») puis ses paramètres (« litiges: {variante: tribunal-administratif, tribunal: "
+        "Melun} »). Un thème absent prend la variante par défaut (litiges : tribunal administratif "
+        "quand une partie est une collectivité ; contrepartie : aucune ; donnees-personnelles : "
+        "aucune, la déclaration des Parties).",
     )
     deliberations: dict[Cle, Deliberation] = Field(
         default_factory=dict,

@@ -41,8 +41,11 @@ class ModelEditor(FieldEditor):
 
     def _tabs(self) -> W.Widget:
         """One tab per part (a sub-model or a list of them), the simple fields first."""
-        general = [e for e in self.champs.values() if not _own_tab(e.spec)]
-        tabs = [(libelle(n), e) for n, e in self.champs.items() if _own_tab(e.spec)]
+        def own(e: FieldEditor) -> bool:
+            return _own_tab(e.spec) or getattr(e, "own_tab", False)
+
+        general = [e for e in self.champs.values() if not own(e)]
+        tabs = [(libelle(n), e) for n, e in self.champs.items() if own(e)]
         children = ([W.VBox([e.widget for e in general])] if general else []) + [
             W.VBox([e.widget]) for _, e in tabs]
         self.onglets = (["Général"] if general else []) + [t for t, _ in tabs]

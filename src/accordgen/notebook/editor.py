@@ -150,6 +150,10 @@ def model_field_editor(form: Formulaire, name: str, info: FieldInfo, initial: An
         default = ABSENT
     kw = {"name": name, "help_text": info.description or "", "required": info.is_required(),
           "default": default, "initial": initial}
+    if name == "clauses" and spec.kind == "dict" and getattr(form.kind, "clause_topics", ()):
+        from .clauses import ClausesEditor  # the clause library's topics of this kind
+
+        return ClausesEditor(form, spec, **kw)
     if optional and spec.kind in ("model", "list", "dict", "union") and fits_shape(spec, initial):
         from .composite import OptionalEditor
 

@@ -41,13 +41,23 @@ __all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "
 def form_problems(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
     """The problems ``load`` would report for ``raw`` read from ``path``: pydantic, then the
     kind's ``problems()``; with ``dossier``, the accord and ``dossier_problems()`` too."""
+    return form_check(raw, path, dossier=dossier)[0]
+
+
+def form_check(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> tuple[list[tuple[str, str]], list[str]]:
+    """:func:`form_problems`, and the warnings ``check`` would print (odd but possible, never
+    blocking) when there is no problem and the dossier was checked."""
     try:
         kind, params = validate_params(raw, path)
-        if dossier:
-            resolve(kind, params, path)
+        if not dossier:
+            return [], []
+        doc = resolve(kind, params, path)
     except ValidationError as exc:
-        return list(exc.problems)
-    return []
+        return list(exc.problems), []
+    try:
+        return [], doc.warnings()
+    except AccordgenError:
+        return [], []
 
 
 class Formulaire:
@@ -63,8 +73,11 @@ class Formulaire:
         self.document: Document | None = None
         self.chemin_docx: Path | None = None
         self._construction = True
+        self.avertissements: list[str] = []
         self.titre, self.etat, self.synthese, self.message = W.HTML(), W.HTML(), W.HTML(), W.HTML()
-        for widget, name in ((self.etat, "etat"), (self.synthese, "synthese"), (self.message, "message")):
+        self.attention = W.HTML()
+        for widget, name in ((self.etat, "etat"), (self.synthese, "synthese"), (self.message, "message"),
+                             (self.attention, "attention")):
             widget.add_class(f"accordgen-{name}")
         self.bouton_enregistrer = W.Button(
             description="Enregistrer", icon="save", button_style="primary",
@@ -85,7 +98,7 @@ class Formulaire:
         self.corps = W.VBox()
         barre = W.HBox([self.bouton_enregistrer, self.bouton_generer, self.bouton_recharger],
                        layout=W.Layout(margin="6px 0", flex_flow="row wrap"))
-        self.widget = W.VBox([self.titre, self.etat, self.synthese, barre, self.message, self.corps,
+        self.widget = W.VBox([self.titre, self.etat, self.synthese, self.attention, barre, self.message, self.corps,
                               self.sortie], layout=W.Layout(max_width="64em"))
         self.widget.add_class("accordgen-formulaire")
         self.recharger()
@@ -150,9 +163,10 @@ class Formulaire:
             return [("", "fichier illisible")]
         editors = self.editeurs()
         problems = list(self.racine.local_problems())
+        warnings: list[str] = []
         if not problems:
-            problems = form_problems(self.donnees(), self.path, dossier=dossier)
-        self.problemes = problems
+            problems, warnings = form_check(self.donnees(), self.path, dossier=dossier)
+        self.problemes, self.avertissements = problems, warnings
         messages: dict[int, list[str]] = {}
         for path, msg in problems:
             ed, rest = self._cible(path, editors)
@@ -190,6 +204,11 @@ class Formulaire:
                 f"d'enregistrer :</b><ul style='margin:2px 0'>{items}{more}</ul></div>")
         else:
             self.synthese.value = ""
+        items = "".join(f"<li>{esc(w)}</li>" for w in self.avertissements)
+        self.attention.value = (
+            "<div role='status' style='color:#8a5a00;border:1px solid #d9a400;padding:4px 10px;"
+            "border-radius:4px'><b>Attention (n'empêche pas d'enregistrer) :</b>"
+            f"<ul style='margin:2px 0'>{items}</ul></div>") if items else ""
         self._afficher_etat()
 
     def a_modifications(self) -> bool:

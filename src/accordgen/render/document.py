@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape
 
 from ..charte import Charter, load_charter
 from ..dossier import Document
-from .charter import apply_charter
 from ..kinds.signature import keep_with_text
+from .charter import apply_charter
 from .engine import render_members
 from .filters import merged, read_filters
 from .output import build_zip, write_atomic

@@ -246,34 +246,40 @@ def lint(paths: Iterable[Path | str] | None = None, kind: Kind | None = None, *,
     return [f for p in paths for f in lint_template(p, kind, filters=filters)]
 
 
+def clause_files(workspace: Path | None = None) -> list[Path]:
+    """The clause files :func:`lint_clauses` checks (every Word file of the library's folders,
+    the workspace's and the package's; Word's lock files left out)."""
+    from ..library import library_folders
+
+    return [docx for folder in library_folders(workspace) if folder.is_dir()
+            for docx in sorted(folder.glob("*/*.docx")) if not docx.name.startswith(("~$", "."))]
+
+
 def lint_clauses(workspace: Path | None = None, *, filters: Filters | None = None) -> list[Finding]:
     """Every clause file of the library (workspace and package): its sidecar (title,
     description, parameters), its tags (split runs, syntax), and its variables, against the
     example context of the kinds whose templates have a slot for its topic plus its own
     parameters."""
-    from ..library import library_folders, read_sidecar
+    from ..library import read_sidecar
 
     findings: list[Finding] = []
     contexts: dict[str, dict[str, Any] | None] = {}
-    for folder in library_folders(workspace):
-        for docx in sorted(folder.glob("*/*.docx")) if folder.is_dir() else []:
-            if docx.name.startswith(("~$", ".")):
-                continue
-            shown, topic = _display(docx), docx.parent.name
-            try:
-                sidecar = read_sidecar(docx.with_suffix(".yaml"))
-            except AccordgenError as exc:
-                findings.append(Finding(shown, "", "", str(exc)))
-                continue
-            if topic not in contexts:
-                kinds = [k for k in DOCUMENT_KINDS.values() if topic in getattr(k, "clause_topics", ())]
-                contexts[topic] = example_context(kinds[0]) if kinds else None
-            context = contexts[topic]
-            if context is not None:
-                context = {**context, **{p.nom: _sample(p.type.value, context) for p in sidecar.parametres}}
-            findings += [f for f in lint_template(docx, DOCUMENT_KINDS.get("convention-specifique"), context,
-                                                  filters=filters)
-                         if f.message != DRAFT_MARK]
+    for docx in clause_files(workspace):
+        shown, topic = _display(docx), docx.parent.name
+        try:
+            sidecar = read_sidecar(docx.with_suffix(".yaml"))
+        except AccordgenError as exc:
+            findings.append(Finding(shown, "", "", str(exc)))
+            continue
+        if topic not in contexts:
+            kinds = [k for k in DOCUMENT_KINDS.values() if topic in getattr(k, "clause_topics", ())]
+            contexts[topic] = example_context(kinds[0]) if kinds else None
+        context = contexts[topic]
+        if context is not None:
+            context = {**context, **{p.nom: _sample(p.type.value, context) for p in sidecar.parametres}}
+        findings += [f for f in lint_template(docx, DOCUMENT_KINDS.get("convention-specifique"), context,
+                                              filters=filters)
+                     if f.message != DRAFT_MARK]
     return findings
 
 
@@ -291,7 +297,8 @@ def _sample(kind: str, context: Mapping[str, Any]) -> Any:
 
     parties = context.get("parties") or [{}]
     return {"texte": "texte", "date": dt.date(2024, 1, 1), "montant": Decimal("1"), "entier": 1,
-            "liste": ["texte"], "partie": parties[0]}.get(kind, "texte")
+            "liste": ["texte"], "partie": parties[0], "parties": parties[:2],
+            "duree": {"valeur": 1, "unite": "mois"}}.get(kind, "texte")
 
 
 def _display(path: Path) -> str:
