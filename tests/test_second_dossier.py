@@ -212,7 +212,7 @@ def test_point_07_comparution_telle_que_signee_et_representants_actuels_en_note(
             "Agrinum (la comparution ci-dessous est celle de l'accord signé).") in text
     # The comparution and the signature blocks are those of 2019: the manager who signed.
     assert "représentée par Monsieur Pierre LABORDE, dûment habilité à la signature de la présente" in text
-    assert "Pour Agrinum\nPierre LABORDE,\nGérant" in text
+    assert "Pour la société AGRINUM GASCOGNE,\nLe Gérant\nPierre LABORDE" in text
     # The current manager is named only in the note: no authority is claimed for her.
     assert [i for i, line in enumerate(lines) if "SARRAUTE" in line] == [2]
     assert "habilitée aux présentes par délibération n° CP-2019-09-23-014" in text  # the President, in 2019

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..models.lettre import _article, _cap
+from ..rules.fr import article, majuscule
 
 _ARTICLE = re.compile(r"^(Le|La|Les|L')(?=[\s'’])|^(L')", re.IGNORECASE)
 
@@ -44,7 +44,7 @@ def signataire(partie: Mapping[str, Any], personne: Mapping[str, Any]) -> dict[s
     return {
         "cle": str(partie["cle"]),
         "pour": pour_partie(partie),
-        "qualite": _cap(_article(str(personne["qualite"]), feminin)),
+        "qualite": majuscule(article(str(personne["qualite"]), feminin)),
         "nom": f"{personne['prenom']} {personne['nom']}",
         "champ": champ(str(partie["cle"])),
     }
