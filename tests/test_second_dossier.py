@@ -145,6 +145,15 @@ def test_letter_names_a_convention_by_its_object(texts: dict[str, str]) -> None:
     assert "relative à «" not in lettre
 
 
+def test_joint_controllers_act_together(texts: dict[str, str]) -> None:
+    """Art. 26 GDPR: with two controllers, neither « the controller » alone notifies a breach or
+    consents to a transfer: the contact point notifies, the joint controllers consent."""
+    text = flat(texts["convention-2"])
+    assert "afin que le Département, point de contact, puisse la notifier" in text
+    assert "sans l'accord écrit préalable des responsables conjoints" in text
+    assert "du responsable du traitement" not in text
+
+
 def test_check_shows_the_price_of_the_library_variant() -> None:
     """`check` said « Contrepartie : aucune : convention à titre gratuit » for a convention whose
     financial article (library variant prix-marche-public) states a price."""
