@@ -12,6 +12,7 @@ from ..dossier import Document
 from .engine import render_members
 from .output import build_zip, write_atomic
 from .template import Filters, load_template
+from .typography import DEFAULT, Typography
 
 _CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -64,17 +65,22 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     return xml.encode("utf-8")
 
 
-def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None) -> bytes:
+def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None,
+                 typography: Typography | None = DEFAULT) -> bytes:
     """The DOCX of a validated document, as bytes (identical for identical inputs);
     ``digest``: its :func:`inputs_hash`, when the caller has already computed it;
-    ``filters``: custom Jinja filters (a workspace's), see :func:`.engine.render_template`."""
+    ``filters``: custom Jinja filters (a workspace's), see :func:`.engine.render_template`;
+    ``typography``: the French typography options (``Typography(apostrophe=False)``: straight
+    apostrophes kept; ``None``: no typography pass)."""
     template = load_template(doc.template_path, filters)
     context = doc.context()
-    members = render_members(template, context)
+    members = render_members(template, context, typography=typography)
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members)
 
 
-def render(doc: Document, out: Path | str, *, filters: Filters | None = None) -> Path:
-    """Render ``doc`` to ``out`` atomically; returns the path written."""
-    return write_atomic(Path(out), render_bytes(doc, filters=filters))
+def render(doc: Document, out: Path | str, *, filters: Filters | None = None,
+           typography: Typography | None = DEFAULT) -> Path:
+    """Render ``doc`` to ``out`` atomically; returns the path written (``typography``: see
+    :func:`render_bytes`)."""
+    return write_atomic(Path(out), render_bytes(doc, filters=filters, typography=typography))

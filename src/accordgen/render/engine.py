@@ -23,6 +23,7 @@ from lxml import etree
 from ..errors import InputError, TemplateError
 from .output import build_zip
 from .template import CompiledTemplate, Filters, load_template
+from .typography import DEFAULT, Typography
 from .values import MAX_IMAGE_BYTES, RenderSession, _read
 
 _NS = {
@@ -36,9 +37,11 @@ Media = Mapping["Path | str | bytes", "Path | str | bytes"]
 
 
 def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
-                   pictures: Pictures | None = None, media: Media | None = None) -> dict[str, bytes]:
+                   pictures: Pictures | None = None, media: Media | None = None,
+                   typography: Typography | None = DEFAULT) -> dict[str, bytes]:
     """Every zip member of ``template`` rendered with ``context``, in the template's order
-    (members this render added come last)."""
+    (members this render added come last); French typography applied to the printed parts
+    (:mod:`.typography`; ``None``: not applied)."""
     session = RenderSession(template.data, template.part_names[0])
     with session:
         rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
@@ -49,6 +52,9 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
     else:
         members = dict(template.members)
     members.update(rendered)
+    if typography is not None:
+        for name in template.part_names:
+            members[name] = typography.apply_part(members[name])
     if pictures:
         replace_pictures(template, members, pictures)
     if media:
@@ -58,7 +64,7 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
 
 def render_template(template_path: Path | str, context: Mapping[str, Any], *,
                     filters: Filters | None = None, pictures: Pictures | None = None,
-                    media: Media | None = None) -> bytes:
+                    media: Media | None = None, typography: Typography | None = DEFAULT) -> bytes:
     """The DOCX of ``template_path`` (a docxtpl template) rendered with ``context``, as bytes.
 
     The same engine as every kind: strict (an undefined variable is an error naming the
@@ -69,10 +75,12 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     ``pictures``: template pictures to replace, by their name, title or description in Word
     (docxtpl's ``replace_pic``) -> the new picture's file or bytes (same format; the frame's
     size is kept). ``media``: docxtpl's ``replace_media``, the template's media equal to a
-    given file (or bytes) -> the new file (or bytes). Raises
-    :class:`~accordgen.errors.TemplateError`."""
+    given file (or bytes) -> the new file (or bytes). ``typography``: the French typography
+    pass applied to what the document prints (:class:`~accordgen.render.typography.Typography`;
+    ``None``: none). Raises :class:`~accordgen.errors.TemplateError`."""
     template = load_template(template_path, filters)
-    return build_zip(render_members(template, context, pictures=pictures, media=media))
+    return build_zip(render_members(template, context, pictures=pictures, media=media,
+                                    typography=typography))
 
 
 def _image(source: Path | str | bytes) -> bytes:
