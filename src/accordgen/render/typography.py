@@ -306,7 +306,7 @@ def changes(text: str, typography: Typography = DEFAULT, raised: set[int] | None
         start, stop = change[0], change[1]
         if start < end:
             continue  # overlaps the previous change (or inserts at the same place)
-        if any(a < max(stop, start + 1) and start < b for a, b in protected):
+        if protected and any(a < max(stop, start + 1) and start < b for a, b in protected):
             continue
         if OBJECT in text[start:stop]:
             continue
@@ -411,8 +411,26 @@ def _apply_paragraph(text: str, segments: list[Segment], typography: Typography)
     if not found:
         return 0
     starts = [start for start, _ in segments]
-    done = 0
-    for start, stop, new, sup in reversed(found):  # from the end: earlier offsets stay valid
+    # One character for another (a space, an apostrophe): offsets do not move, so each w:t
+    # concerned is rewritten once.
+    single: dict[int, list[tuple[int, str]]] = {}
+    rest = []
+    for change in found:
+        start, stop, new, sup = change
+        index = bisect_right(starts, start) - 1
+        if (not sup and stop == start + 1 and len(new) == 1 and index >= 0
+                and start - starts[index] < len(segments[index][1].text or "")):
+            single.setdefault(index, []).append((start - starts[index], new))
+        else:
+            rest.append(change)
+    for index, edits in single.items():
+        t = segments[index][1]
+        chars = list(t.text or "")
+        for offset, new in edits:
+            chars[offset] = new
+        _set_text(t, "".join(chars))
+    done = sum(len(edits) for edits in single.values())
+    for start, stop, new, sup in reversed(rest):  # from the end: earlier offsets stay valid
         if sup and new == text[start:stop] and all(i in raised for i in range(start, stop)):
             continue
         where = _replace(segments, starts, start, stop, new)
