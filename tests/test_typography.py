@@ -4,6 +4,7 @@ the runs it edits, and its effect on the example documents."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -176,3 +177,23 @@ def test_the_pass_can_be_set_or_left_out(accord: accordgen.Document) -> None:
     assert "représentant de l'État" in plain and f"suivantes{NB}:" in plain
     raw = texts(document_xml(render_bytes(accord, typography=None)))
     assert "pour 4% des émissions" in raw and "stages de 3ème" in raw
+
+
+def test_issue_16_point_18_no_breaking_space_left_in_any_example_document() -> None:
+    """Point 18 of the legal-soundness issue: no-break spaces were applied only partly. In every
+    example document (accord, amendment, conventions, consolidated version, letter), no
+    ordinary space before « : ; ! ? » or « » », after « « » or « n° », before « % » or « € »."""
+    from accordgen.dossier import Loader
+
+    loader = Loader()
+    paths = [p for p in sorted(EXAMPLE.rglob("*.yaml")) if "\ntype:" in "\n" + p.read_text(encoding="utf-8")]
+    assert len(paths) >= 10
+    for path in paths:
+        with zipfile.ZipFile(io.BytesIO(render_bytes(loader.load(path)))) as zf:
+            for name in zf.namelist():
+                if name.startswith("word/") and name.endswith(".xml") and "/_rels" not in name:
+                    root = etree.fromstring(zf.read(name))
+                    for p in root.iter(f"{W}p"):
+                        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+                        bad = re.search(r"\S ?[ ][:;!?»%€]|«[ ]|n°[ ]", text)
+                        assert bad is None, f"{path.name}, {name} : « {bad.group()} » dans « {text[:120]} »"
