@@ -163,11 +163,13 @@ _UNIT = re.compile(r"(?<=\d)([ \u00a0\u202f]?)([%€])")
 # Ordinals: the digits, then the suffix as typed. Not inside a word, an identifier (« L. 3211-2 »,
 # « 2022/01 ») or a decimal number.
 _ORDINAL = re.compile(r"(?<![\w.,/\-–°])([1-9]\d*)(ers|er|res|re|ères|ère|èmes|ème|emes|eme|es|e|è|ndes|nde|nds|nd)(?!\w)")
+_ORDINAL_HINT = re.compile(r"\d[eèrn]")
 _ORDINAL_FIRST = {"er": "er", "ers": "ers", "re": "re", "res": "res", "ère": "re", "ères": "res"}
 _ORDINAL_OTHER = {"e": "e", "es": "es", "ème": "e", "èmes": "es", "eme": "e", "emes": "es", "è": "e"}
 _ORDINAL_SECOND = {"nd": "nd", "nde": "nde", "nds": "nds", "ndes": "ndes"}
 # A quantity written in groups of three digits; the separators become narrow no-break spaces.
 _GROUPED = re.compile(r"(?<![\w,.\-/–])[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?![\w\-/–]|[.,]\d{3})")
+_GROUP_HINT = re.compile(r"\d[ \u00a0\u202f]\d{3}")
 # A long number glued together, before a percentage or an amount: « 15000 € »
 _GLUED = re.compile(r"(?<![\w,.\-/–])[1-9]\d{4,}(?=(?:,\d+)?[ \u00a0\u202f]?[€%])")
 # Words after which a number is an identifier, not a quantity.
@@ -246,10 +248,12 @@ def _identifier_before(text: str, start: int) -> bool:
 
 
 def _numbers(text: str) -> Iterator[Change]:
-    for m in _UNIT.finditer(text):
-        if m.group(1) != NNBSP:
-            yield (m.start(1), m.end(1), NNBSP, False)
-    for m in _GROUPED.finditer(text):
+    unit = "%" in text or "€" in text
+    if unit:
+        for m in _UNIT.finditer(text):
+            if m.group(1) != NNBSP:
+                yield (m.start(1), m.end(1), NNBSP, False)
+    for m in _GROUPED.finditer(text) if _GROUP_HINT.search(text) else ():
         after = text[m.end() : m.end() + 12]
         if _identifier_before(text, m.start()):
             continue
@@ -261,7 +265,7 @@ def _numbers(text: str) -> Iterator[Change]:
         for k, char in enumerate(m.group()):
             if not char.isdigit() and char != NNBSP:
                 yield (m.start() + k, m.start() + k + 1, NNBSP, False)
-    for m in _GLUED.finditer(text):
+    for m in _GLUED.finditer(text) if unit else ():
         if _identifier_before(text, m.start()):
             continue
         for k in range(len(m.group()) - 3, 0, -3):
@@ -298,7 +302,8 @@ def changes(text: str, typography: Typography = DEFAULT, raised: set[int] | None
         found += ((m.start(), m.end(), ELLIPSIS, False) for m in _ELLIPSIS.finditer(text))
     if _DIGIT.search(text):
         found += _numbers(text)
-        found += _ordinals(text, raised or set())
+        if _ORDINAL_HINT.search(text):
+            found += _ordinals(text, raised or set())
     protected = _protected(text)
     out: list[Change] = []
     end = -1
@@ -406,7 +411,7 @@ def _raise(t: etree._Element, offset: int, length: int) -> None:
 
 
 def _apply_paragraph(text: str, segments: list[Segment], typography: Typography) -> int:
-    raised = _raised(segments) if _DIGIT.search(text) else set()
+    raised = _raised(segments) if _ORDINAL_HINT.search(text) else set()
     found = changes(text, typography, raised)
     if not found:
         return 0
