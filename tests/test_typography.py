@@ -12,7 +12,7 @@ from lxml import etree
 
 import accordgen
 from accordgen import Typography, render_bytes
-from accordgen.render.typography import apply_text
+from accordgen.render.typography import apply, apply_text
 
 from conftest import EXAMPLE
 
@@ -93,14 +93,14 @@ def runs(p: etree._Element) -> list[tuple[str, str]]:
 def test_a_sentence_across_runs_is_corrected_in_place() -> None:
     root = body('<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Objet</w:t></w:r><w:r><w:t xml:space="preserve"> : l</w:t></w:r>'
                 "<w:r><w:t>'accord</w:t></w:r></w:p>")
-    assert Typography().apply(root) == 2
+    assert apply(root) == 2
     assert runs(root.find(f".//{W}p")) == [("Objet", "b"), (f"{NB}: l", ""), ("’accord", "")]
 
 
 def test_an_ordinal_is_raised_in_a_run_of_its_own_with_the_same_formatting() -> None:
     root = body('<w:p><w:r><w:rPr><w:b/><w:lang w:val="fr-FR"/></w:rPr><w:t xml:space="preserve">du 1er juillet</w:t></w:r>'
                 "<w:r><w:t>, le 3</w:t></w:r><w:r><w:t>ème étage</w:t></w:r></w:p>")
-    Typography().apply(root)
+    apply(root)
     p = root.find(f".//{W}p")
     assert runs(p) == [("du 1", "b"), ("er", "b^"), (" juillet", "b"), (", le 3", ""), ("e", "^"), (" étage", "")]
     rpr = [c.tag for c in p.findall(f"{W}r")[1].find(f"{W}rPr")]
@@ -109,9 +109,9 @@ def test_an_ordinal_is_raised_in_a_run_of_its_own_with_the_same_formatting() -> 
 
 def test_twice_changes_nothing() -> None:
     root = body("<w:p><w:r><w:t xml:space=\"preserve\">Le 1er juillet : l'accord « 4% »...</w:t></w:r></w:p>")
-    Typography().apply(root)
+    apply(root)
     once = etree.tostring(root)
-    assert Typography().apply(root) == 0
+    assert apply(root) == 0
     assert etree.tostring(root) == once
 
 
@@ -127,14 +127,14 @@ def test_field_codes_results_deleted_text_and_link_targets_are_left_alone() -> N
         "<w:del w:id=\"1\" w:author=\"a\"><w:r><w:delText>l'ancien texte :</w:delText></w:r></w:del>"
         '<w:hyperlink r:id="rId9"><w:r><w:t>https://example.org/a:b?c=d</w:t></w:r></w:hyperlink></w:p>')
     before = etree.tostring(root)
-    assert Typography().apply(root) == 0
+    assert apply(root) == 0
     assert etree.tostring(root) == before
 
 
 def test_a_text_box_paragraph_is_a_paragraph_of_its_own() -> None:
     root = body('<w:p><w:r><w:t>Avant</w:t></w:r><w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>dedans</w:t></w:r></w:p>'
                 "</w:txbxContent></w:drawing></w:r><w:r><w:t xml:space=\"preserve\">après :</w:t></w:r></w:p>")
-    Typography().apply(root)
+    apply(root)
     outer, inner = root.iter(f"{W}p")
     assert [t.text for t in inner.iter(f"{W}t")] == ["dedans"]
     assert outer.findall(f"{W}r")[-1].find(f"{W}t").text == f"après{NB}:"

@@ -23,7 +23,7 @@ from lxml import etree
 from ..errors import InputError, TemplateError
 from .output import build_zip
 from .template import CompiledTemplate, Filters, load_template
-from .typography import DEFAULT, Typography
+from .typography import DEFAULT, Typography, apply_part
 from .values import MAX_IMAGE_BYTES, RenderSession, _read
 
 _NS = {
@@ -54,7 +54,7 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
     members.update(rendered)
     if typography is not None:
         for name in template.part_names:
-            members[name] = typography.apply_part(members[name])
+            members[name] = apply_part(members[name], typography)
     if pictures:
         replace_pictures(template, members, pictures)
     if media:
