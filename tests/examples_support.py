@@ -26,6 +26,7 @@ import accordgen
 from accordgen import DOCUMENT_KINDS
 from accordgen.dossier import set_path
 from accordgen.errors import AccordgenError, ValidationError
+from accordgen.render.typography import apply_text
 from accordgen.tools.text import normalise
 from accordgen.yamlio import read_yaml
 
@@ -167,7 +168,8 @@ def squeeze(text: str) -> str:
 class Printed:
     """The string values of a kind's example that the document prints."""
 
-    verbatim: tuple[str, ...]  # printed exactly as written (after whitespace normalisation)
+    verbatim: tuple[str, ...]  # printed as written (after whitespace normalisation and the
+    # typography pass every printed value goes through: « a: b » printed « a : b »)
     loose: tuple[str, ...]  # printed, possibly respaced by French typography
     # printed whatever they say: a value the document shortens by rule (a letter signed by
     # delegation prints "Pour le Président" for "Président du Conseil départemental") is not
@@ -220,7 +222,8 @@ def printed_values(kind: str, in_accord: bool = False) -> Printed:
     ``in_accord``: which values of its accord.yaml reach the derived document)."""
     probes, text = _probe(kind, in_accord, PROBE)
     squeezed = squeeze(text)
-    verbatim = tuple(p for p, probe in probes.items() if normalise(probe) in text)
+    # as written: the value's own text, with only the French typography every value gets
+    verbatim = tuple(p for p, probe in probes.items() if normalise(apply_text(probe)) in text)
     loose = tuple(p for p, probe in probes.items() if squeeze(probe) in squeezed)
     probes2, text2 = _probe(kind, in_accord, PROBE_WORDS)
     squeezed2 = squeeze(text2)

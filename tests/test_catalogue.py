@@ -25,6 +25,7 @@ from lxml import etree
 import accordgen
 from accordgen import DOCUMENT_KINDS
 from accordgen.errors import AccordgenError, ValidationError
+from accordgen.render.typography import apply_text
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import normalise
 from accordgen.yamlio import read_yaml
@@ -179,7 +180,7 @@ def check_docx(data: bytes, v: Variant) -> None:
     docx.Document(io.BytesIO(data))
     text = docx_text(data)
     assert v.present is not None
-    value = normalise(v.present)
+    value = normalise(apply_text(v.present))  # as written, in French typography
     assert value in text, f"{v.case}/{v.kind} : valeur absente ou modifiée dans le document"
     rest = text.replace(value, "")
     for marker in TAG_MARKERS:

@@ -218,7 +218,7 @@ def test_the_notebook_writes_the_version_and_its_redline_against_the_signed_acco
     assert body.count("<w:ins ") > 10
     # the version itself opens on its title and the consolidation note
     assert document_text(tmp_path / "version-consolidee.docx").startswith(
-        "ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE\nVERSION CONSOLIDÉE")
+        "ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE SEINE-ET-MARNE ET ORANGE\nVERSION CONSOLIDÉE")
 
     batch_dir = tmp_path / "lot"
     run_notebook(kind, CONSOLIDEE, batch_dir, tmp_path / "lot.ipynb", output_name="v.docx",

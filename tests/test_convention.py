@@ -12,6 +12,7 @@ import pytest
 
 import accordgen
 from accordgen.models.convention import ConventionSpecifique
+from accordgen.render.typography import apply_text
 from accordgen.runner import NotebookError, run_notebook
 from accordgen.tools.text import document_text, normalise
 from accordgen.yamlio import read_yaml
@@ -94,13 +95,14 @@ def test_each_example_names_its_axis_and_carries_its_own_actions(texts: dict[int
     text = texts[n]
     accord = accordgen.load(EXAMPLE / "accord.yaml").params
     axe = next(a for a in accord.axes if a.numero == n)
-    assert text.startswith(f"CONVENTION SPÉCIFIQUE N° {n}\nportant application de l'axe n° {n} « {axe.titre} » "
+    titre = apply_text(axe.titre)  # as printed: « … » for three dots
+    assert text.startswith(f"CONVENTION SPÉCIFIQUE N° {n}\nportant application de l'axe n° {n} « {titre} » "
                            "de l'accord de coopération signé le 1er juillet 2022 entre le Département de "
                            "Seine-et-Marne et la société ORANGE\n")
-    assert f"La présente convention met en œuvre l'axe de coopération n° {n} « {axe.titre} »" in text
+    assert f"La présente convention met en œuvre l'axe de coopération n° {n} « {titre} »" in text
     # the axis context is recalled from the accord, not retyped
     first_context = axe.contexte[0]
-    assert normalise(first_context if isinstance(first_context, str) else first_context[0]) in text
+    assert normalise(apply_text(first_context if isinstance(first_context, str) else first_context[0])) in text
     for i, intitule in enumerate(ACTIONS[n], 1):
         assert f"\n{n_art(text, 'DESCRIPTION DES ACTIONS')}.{i} {intitule}\n" in text
     for other, intitules in ACTIONS.items():
@@ -462,8 +464,8 @@ def test_payer_cannot_be_the_payee(tmp_path: Path) -> None:
 
 BAD_CASES = [
     pytest.param("bad-axe-inconnu.yaml", "axe",
-                 "l'accord n'a pas d'axe n° 9 (axes de l'accord : n° 1 « Sécurité (cyber sécurité, cyber "
-                 "harcèlement...) » ; n° 2", id="unknown-axis"),
+                 "l'accord n'a pas d'axe n° 9 (axes de l'accord : n° 1 « Sécurité (cybersécurité, "
+                 "cyberharcèlement...) » ; n° 2", id="unknown-axis"),
     pytest.param("bad-fin-apres-accord.yaml", "date_fin",
                  "fin le 31 décembre 2027, après le terme de l'accord (30 juin 2027 inclus) : la convention "
                  "ne peut aller au-delà de l'accord", id="end-after-accord"),

@@ -49,7 +49,7 @@ def cli(env: dict[str, str], *args: object, cwd: Path) -> subprocess.CompletedPr
                           text=True, cwd=cwd, env=env, timeout=600)
 
 
-EXPECTED = ("L'accord « ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE », signé le "
+EXPECTED = ("L'accord « ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE SEINE-ET-MARNE ET ORANGE », signé le "
             "1er juillet 2022, est en vigueur jusqu'au 30 juin 2027 inclus.")
 
 

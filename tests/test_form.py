@@ -295,7 +295,7 @@ def test_generer_saves_renders_and_previews(dossier: Path, tmp_path: Path) -> No
 def test_preview_shows_the_text_with_its_headings(tmp_path: Path) -> None:
     doc = load(EXAMPLE / "accord.yaml")
     html = nb.apercu(nb.generer(doc, tmp_path)).data
-    assert re.search(r"<h1[^>]*>ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE</h1>", html)
+    assert re.search(r"<h1[^>]*>ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE SEINE-ET-MARNE ET ORANGE</h1>", html)
     assert "<h1>Préambule</h1>" in html
     assert re.search(r"<h2>[^<]*Sécurité", html)
     assert "<li>Sport,</li>" in html and "<strong>" in html

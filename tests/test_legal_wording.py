@@ -214,9 +214,9 @@ def test_point_18_titre_avec_articles() -> None:
         "ET L'AGENCE RÉGIONALE DU NUMÉRIQUE DU LIMOUSIN")
     assert text(TROIS / "lettre.yaml").count(
         "Réf. : ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE LA HAUTE-VIENNE, LA SOCIÉTÉ ARMOR") == 1
-    # a title given in the dossier is printed as given (the example keeps the seed's)
+    # a title given in the dossier is printed as given (the example's: the seed's, proof-read)
     assert text(EXAMPLE / "accord.yaml").splitlines()[0] == (
-        "ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE")
+        "ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE SEINE-ET-MARNE ET ORANGE")
 
 
 # --- point 20: gaps in the accord's axis numbers are refused ---------------------------------

@@ -112,7 +112,7 @@ def test_example_letter_shape(example_docx: Path) -> None:
                          "111 quai du Président Roosevelt", "92130 ISSY-LES-MOULINEAUX"]
     assert "LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION n° 1A 123 456 7890 1" in lines
     assert "Objet : résiliation de l'accord de coopération signé le 1er juillet 2022" in lines
-    assert ("Réf. : ACCORD DE COOPERATION ENTRE DEPARTEMENT DE SEINE-ET-MARNE ET ORANGE, signé à Melun "
+    assert ("Réf. : ACCORD DE COOPÉRATION ENTRE LE DÉPARTEMENT DE SEINE-ET-MARNE ET ORANGE, signé à Melun "
             "le 1er juillet 2022, autorisé par la délibération du Conseil départemental du 17 juin 2022 "
             "(accusé de réception en préfecture de la délibération "
             "n° 077-227700010-20220617-lmc100000023831-DE)") in lines

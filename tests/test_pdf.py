@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,8 +34,10 @@ def test_every_kind_has_an_example_to_export() -> None:
 
 
 def words(text: str) -> str:
-    """Whitespace-normalised (no-break spaces included), case-folded."""
-    return " ".join(text.split()).casefold()
+    """Whitespace-normalised (no-break spaces included), case-folded, compatibility forms
+    (« … » read as « ... ») and the typographic apostrophe read as the straight one: the
+    document prints French typography, its properties keep the values as typed."""
+    return " ".join(unicodedata.normalize("NFKC", text).replace("\u2019", "'").split()).casefold()
 
 
 def core_title(docx: Path) -> str:

@@ -39,6 +39,7 @@ import accordgen
 from accordgen.dossier import set_path
 from accordgen.errors import ValidationError
 from accordgen.render.template import TemplateFile, paragraph_text
+from accordgen.render.typography import apply_text
 from accordgen.yamlio import read_yaml
 from examples_support import (
     DATE,
@@ -346,7 +347,7 @@ def check_rendered(kind: str, data: bytes, values: list[str], generated: list[st
     docx.Document(io.BytesIO(data))  # python-docx re-opens it
     text = docx_text(data)
     squeezed = squeeze(text)
-    squeezed_values = [squeeze(v) for v in values]
+    squeezed_values = [squeeze(apply_text(v)) for v in values]  # as printed: French typography
     for value, squeezed_value in zip(values, squeezed_values, strict=True):
         assert squeezed_value in squeezed, f"valeur absente du document : {value!r}"
     for tag in template_tags(kind):

@@ -16,6 +16,7 @@ from .engine import render_members
 from .filters import merged, read_filters
 from .output import build_zip, write_atomic
 from .template import Filters, load_template
+from .typography import DEFAULT, Typography
 
 _CORE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -78,20 +79,25 @@ def core_properties(doc: Document, context: dict[str, Any], digest: str) -> byte
     return xml.encode("utf-8")
 
 
-def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None) -> bytes:
+def render_bytes(doc: Document, digest: str | None = None, *, filters: Filters | None = None,
+                 typography: Typography | None = DEFAULT) -> bytes:
     """The DOCX of a validated document, as bytes (identical for identical inputs);
     ``digest``: its :func:`inputs_hash`, when the caller has already computed it;
     ``filters``: custom Jinja filters (see :func:`.engine.render_template`), besides those the
-    document's workspace declares in ``filtres.yaml`` (:mod:`.filters`)."""
+    document's workspace declares in ``filtres.yaml`` (:mod:`.filters`); ``typography``: the
+    French typography options (``Typography(apostrophe=False)``: straight apostrophes kept;
+    ``None``: no typography pass)."""
     template = load_template(doc.template_path, merged(read_filters(doc.dossier.workspace)[0], filters))
     context = doc.context()
-    members = render_members(template, context)
+    members = render_members(template, context, typography=typography)
     apply_charter(members, charter_of(doc))
     members["word/document.xml"] = keep_with_text(members["word/document.xml"])
     members["docProps/core.xml"] = core_properties(doc, context, digest or inputs_hash(doc))
     return build_zip(members, known=template.deflated)
 
 
-def render(doc: Document, out: Path | str, *, filters: Filters | None = None) -> Path:
-    """Render ``doc`` to ``out`` atomically; returns the path written."""
-    return write_atomic(Path(out), render_bytes(doc, filters=filters))
+def render(doc: Document, out: Path | str, *, filters: Filters | None = None,
+           typography: Typography | None = DEFAULT) -> Path:
+    """Render ``doc`` to ``out`` atomically; returns the path written (``typography``: see
+    :func:`render_bytes`)."""
+    return write_atomic(Path(out), render_bytes(doc, filters=filters, typography=typography))

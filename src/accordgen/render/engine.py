@@ -25,6 +25,7 @@ from ..errors import InputError, TemplateError
 from ..safeio import MAX_DOCX_BYTES
 from .output import build_zip
 from .template import CompiledTemplate, Filters, load_template
+from .typography import DEFAULT, Typography, apply_part
 from .values import MAX_IMAGE_BYTES, RenderSession, Subdoc, _read
 
 _NS = {
@@ -40,9 +41,11 @@ Zipnames = Mapping[str, "Path | str | bytes"]
 
 def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
                    pictures: Pictures | None = None, media: Media | None = None,
-                   embedded: Media | None = None, zipnames: Zipnames | None = None) -> dict[str, bytes]:
+                   embedded: Media | None = None, zipnames: Zipnames | None = None,
+                   typography: Typography | None = DEFAULT) -> dict[str, bytes]:
     """Every zip member of ``template`` rendered with ``context``, in the template's order
-    (members this render added come last)."""
+    (members this render added come last); French typography applied to the printed parts
+    (:mod:`.typography`; ``None``: not applied)."""
     session = RenderSession(template.data, template.part_names[0], template.compositions)
     with session:
         rendered = template.render_parts(context if isinstance(context, dict) else dict(context), session)
@@ -56,6 +59,9 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
     else:
         members = dict(template.members)
     members.update(rendered)
+    if typography is not None:
+        for name in template.part_names:
+            members[name] = apply_part(members[name], typography)
     if pictures:
         replace_pictures(template, members, pictures)
     if media:
@@ -70,7 +76,7 @@ def render_members(template: CompiledTemplate, context: Mapping[str, Any], *,
 def render_template(template_path: Path | str, context: Mapping[str, Any], *,
                     filters: Filters | None = None, pictures: Pictures | None = None,
                     media: Media | None = None, embedded: Media | None = None,
-                    zipnames: Zipnames | None = None) -> bytes:
+                    zipnames: Zipnames | None = None, typography: Typography | None = DEFAULT) -> bytes:
     """The DOCX of ``template_path`` (a docxtpl template) rendered with ``context``, as bytes.
 
     The same engine as every kind: strict (an undefined variable is an error naming the
@@ -85,11 +91,13 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], *,
     ``replace_embedded``, the same for the embedded objects (``word/embeddings/``: a
     spreadsheet, a presentation); ``zipnames``: docxtpl's ``replace_zipname``, a member of the
     package by its name in the zip (``word/embeddings/Feuille1.xlsx``) -> the new file (or
-    bytes). Raises :class:`~accordgen.errors.TemplateError` (also for anything to replace that
-    the template lacks)."""
+    bytes). ``typography``: the French typography pass applied to what the document prints
+    (:class:`~accordgen.render.typography.Typography`; ``None``: none). Raises
+    :class:`~accordgen.errors.TemplateError` (also for anything to replace that the template
+    lacks)."""
     template = load_template(template_path, filters)
     members = render_members(template, context, pictures=pictures, media=media,
-                             embedded=embedded, zipnames=zipnames)
+                             embedded=embedded, zipnames=zipnames, typography=typography)
     return build_zip(members, known=template.deflated)
 
 
@@ -97,9 +105,10 @@ def render_subdoc(template_path: Path | str, context: Mapping[str, Any], *,
                   filters: Filters | None = None) -> Subdoc:
     """``template_path`` rendered with ``context`` as a :class:`~accordgen.render.values.Subdoc`
     (a clause variant), known by a digest of the template and of what this render changed (a
-    template's compositions are remembered by it: see :mod:`.compose`)."""
+    template's compositions are remembered by it: see :mod:`.compose`). No typography pass here:
+    the host document's pass covers the paragraphs it inserts."""
     template = load_template(template_path, filters)
-    members = render_members(template, context)
+    members = render_members(template, context, typography=None)
     digest = hashlib.sha256(b"accordgen rendered sub-document\0" + template.sha256)
     for name, data in members.items():
         if template.members.get(name) is not data:  # unchanged members: the template's digest

@@ -62,8 +62,10 @@ def header_footer_text(source: Path | str | bytes) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace and typographic spaces; NFC; used to compare texts."""
-    text = unicodedata.normalize("NFC", text)
+    """Collapse whitespace and typographic spaces, read the typographic apostrophe as the
+    straight one; NFC; used to compare wording (the typography pass prints no-break spaces
+    and ’ where the drafter typed spaces and ', see :mod:`accordgen.render.typography`)."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
 
