@@ -128,7 +128,7 @@ def test_example_visas_cite_the_accord_its_actes_and_the_authorisation(example_d
             "n° 077-227700010-20220617-lmc100000023831-DE) ;") in text
     assert "Vu l'accord de coopération signé le 1er juillet 2022 entre le Département et Orange ;" in text
     assert ("Vu la délibération n° CP-2027/05/24-3-07 de la Commission permanente en date du "
-            "24 mai 2027, agissant par délégation du Conseil départemental (délibération "
+            "24 mai 2027, statuant par délégation du Conseil départemental (délibération "
             "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
             "27 mai 2027, autorisant la signature du présent avenant ;") in text
 
@@ -366,7 +366,7 @@ def test_other_inconsistencies_are_refused(tmp_path: Path, edit: Any, field: str
 BAD_CASES = [
     pytest.param("bad-signature-apres-terme.yaml", False, "signature.date",
                  "l'accord a expiré le 30 juin 2027 au soir (dernier jour en vigueur) : un accord expiré "
-                 "ne peut plus être renouvelé par avenant (Code civil, art. 1212 à 1215", id="late-signature"),
+                 "ne peut plus être renouvelé par avenant (code civil, art. 1212 à 1215", id="late-signature"),
     pytest.param("bad-date-impossible.yaml", False, "signature.date",
                  "date invalide ou impossible (attendu : une date qui existe, AAAA-MM-JJ) : « 2027-02-30 »",
                  id="impossible-date"),

@@ -22,7 +22,7 @@ from conftest import pdf_pages, pdf_text, run_cli, to_pdf
 
 DOCUMENTS = ["accord.yaml", "avenant-1.yaml", "convention-1.yaml", "version-consolidee.yaml",
              "scenarios/lettre-resiliation-2023.yaml"]
-MENTION = "Hôtel du Département – 12 rue de la Charte – 99000 Exemple"
+MENTION = "Hôtel du Département – 12 rue de la Charte – 99000 Exemple – Tél. : 01 99 00 00 00"
 CHARTE = f"""\
 police: DejaVu Serif
 police_titres: DejaVu Sans
@@ -30,7 +30,7 @@ couleur_titres: "#8B0000"
 marges_mm: {{haut: 30, bas: 25, gauche: 30, droite: 20}}
 logo: logo.png
 logo_largeur_mm: 40
-mention_pied: {MENTION}
+mention_pied: "{MENTION}"
 """
 
 
@@ -93,7 +93,8 @@ def test_the_charter_shows_in_every_kind(workspace: Path, name: str) -> None:
     first = next(n for n in parts if n.startswith("word/header_charte"))
     assert b"<w:drawing>" in parts[first] and b"<w:drawing>" not in parts["word/header1.xml"]
     footers = [n for n in parts if n.startswith("word/footer") and n.endswith(".xml")]
-    assert len(footers) == 2 and all(MENTION.encode() in parts[n] for n in footers)
+    printed = MENTION.replace(" :", "\u00a0:").encode()  # the mention gets French typography too
+    assert len(footers) == 2 and all(printed in parts[n] for n in footers)
 
 
 def test_the_charter_shows_in_the_pdf(workspace: Path, tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ def test_the_charter_shows_in_the_pdf(workspace: Path, tmp_path: Path) -> None:
         images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                                 check=True).stdout.splitlines()[2:]
         assert [line.split()[0] for line in images] == ["1"], images  # the logo, first page only
-        assert pdf_text(pdf).count(MENTION) == pdf_pages(pdf)  # every page's footer
+        assert pdf_text(pdf).replace("\u00a0", " ").count(MENTION) == pdf_pages(pdf)  # every page's footer
 
 
 def test_a_charter_change_changes_every_document_and_its_hash(workspace: Path, tmp_path: Path) -> None:

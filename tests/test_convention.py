@@ -147,7 +147,7 @@ def test_visas_cite_the_accord_its_articles_and_the_authorisations(texts: dict[i
         "de l'accord de coopération (accusé de réception en préfecture "
         "n° 077-227700010-20220617-lmc100000023831-DE) ;",
         "Vu la délibération n° CP-2022/11/28-2-04 de la Commission permanente en date du "
-        "28 novembre 2022, agissant par délégation du Conseil départemental (délibération "
+        "28 novembre 2022, statuant par délégation du Conseil départemental (délibération "
         "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
         "1er décembre 2022, approuvant la présente convention et autorisant sa signature ;",
     ]:
@@ -184,12 +184,12 @@ def test_clauses_mirror_the_accord(texts: dict[int, str]) -> None:
 def test_default_convention_carries_no_price_or_equivalent(texts: dict[int, str]) -> None:
     for text in texts.values():
         assert ("La présente convention est conclue à titre gratuit. Elle ne comporte aucun prix ni "
-                "aucune contrepartie équivalente au sens de l'article L. 1111-1 du Code de la commande "
+                "aucune contrepartie équivalente au sens de l'article L. 1111-1 du code de la commande "
                 "publique") in text
         assert "chaque Partie supporte seule les frais" in text
         assert "d'une exclusivité, d'un droit de préférence ou d'un avantage commercial" in text
         assert "aucune donnée, notamment relative aux usagers du service public, n'est remise à titre" in text
-        assert "fera l'objet d'un contrat distinct, passé dans le respect du Code de la commande publique" in text
+        assert "fera l'objet d'un contrat distinct, passé dans le respect du code de la commande publique" in text
         assert "Par exception" not in text
 
 
@@ -478,7 +478,7 @@ BAD_CASES = [
                  "fin (28 février 2023) antérieure au début (1er mars 2023)", id="end-before-start"),
     pytest.param("bad-prix-sans-marche.yaml", "contrepartie_financiere.reference_commande_publique",
                  "une contrepartie (prix ou tout équivalent) est déclarée sans marché public de "
-                 "rattachement. Selon l'article L. 1111-1 du Code de la commande publique, un contrat "
+                 "rattachement. Selon l'article L. 1111-1 du code de la commande publique, un contrat "
                  "conclu à titre onéreux pour répondre aux besoins d'un acheteur", id="price-without-procurement"),
     pytest.param("bad-montant-negatif.yaml", "contrepartie_financiere.montant",
                  "montant strictement positif attendu", id="negative-amount"),

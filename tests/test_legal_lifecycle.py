@@ -159,7 +159,7 @@ def lettre(folder: Path, *edits: tuple[str, str]) -> Path:
 def test_point_11_decision_et_arrete_imprimes(tmp_path: Path) -> None:
     body = text(lettre(tmp_path)).replace("\u00a0", " ")
     assert ("je vous notifie la décision du Département, prise par délibération n° CP-2023/02/27-1-02 "
-            "de la Commission permanente du 27 février 2023, agissant par délégation du Conseil "
+            "de la Commission permanente du 27 février 2023, statuant par délégation du Conseil "
             "départemental (délibération n° CD-2021/07/01-DEL-02 du 1er juillet 2021), de résilier "
             "cet accord") in body
     assert ("Pour le Président et par délégation,\n(arrêté n° 2022-DGS-014 du 1er septembre 2022 "
@@ -201,7 +201,7 @@ def test_point_19_numero_et_delegation_dans_la_comparution(tmp_path: Path) -> No
                                          "numero: CD-2021-07-01-04}\n")), encoding="utf-8")
     body = text(src).replace("\u00a0", " ")
     assert ("habilitée aux présentes par délibération n° CP-2024-118 de la Commission permanente en "
-            "date du 15 mars 2024, agissant par délégation du Conseil départemental (délibération "
+            "date du 15 mars 2024, statuant par délégation du Conseil départemental (délibération "
             "n° CD-2021-07-01-04 du 1er juillet 2021),") in body
     # without it: a warning, shown by check
     proc = run_cli("check", "accord", HAUTE_VIENNE)
@@ -216,7 +216,7 @@ def test_point_19_visas_des_conventions(tmp_path: Path) -> None:
             "signature de l'accord de coopération (accusé de réception en préfecture "
             "n° 077-227700010-20220617-lmc100000023831-DE) ;") in body
     assert ("Vu la délibération n° CP-2022/11/07-3-09 de la Commission permanente en date du "
-            "7 novembre 2022, agissant par délégation du Conseil départemental (délibération "
+            "7 novembre 2022, statuant par délégation du Conseil départemental (délibération "
             "n° CD-2021/07/01-DEL-02 du 1er juillet 2021), transmise au représentant de l'État le "
             "10 novembre 2022, approuvant la présente convention") in body
     proc = run_cli("check", "accord", EXAMPLE / "accord.yaml")

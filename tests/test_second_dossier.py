@@ -235,7 +235,7 @@ def test_point_08_neant_n_est_pas_une_reference_de_marche(tmp_path: Path, refere
                    f"    reference: \"{reference}\"\n")
     err = _refused("convention-specifique", src, tmp_path)
     assert f"clauses.contrepartie.reference : « {reference} » n'est pas une référence : indiquez celle du marché public" in err
-    assert "Code de la commande publique, art. L. 1111-1" in err
+    assert "code de la commande publique, art. L. 1111-1" in err
 
 
 def test_point_08_neant_refuse_dans_le_bloc_contrepartie_financiere(tmp_path: Path) -> None:
@@ -296,6 +296,21 @@ def test_point_08_acte_de_subvention_neant_refuse(tmp_path: Path) -> None:
     assert "clauses.contrepartie.acte : « sans objet » n'est pas une référence : indiquez celle de l'acte" in err
 
 
+@pytest.mark.parametrize(("variante", "heading"), [
+    (SUBVENTION.format(acte="la délibération n° CP-2023-04-03-046 de la Commission permanente du 3 avril 2023"),
+     "ARTICLE 4 : DISPOSITIONS FINANCIÈRES – SUBVENTION"),
+    (REDEVANCE, "ARTICLE 4 : DISPOSITIONS FINANCIÈRES – REDEVANCE D'OCCUPATION DU DOMAINE PUBLIC"),
+    (PRIX, "ARTICLE 4 : DISPOSITIONS FINANCIÈRES – COMMANDE PUBLIQUE"),
+], ids=["subvention", "redevance", "prix"])
+def test_point_08_intitule_de_l_article_financier_selon_la_contrepartie(tmp_path: Path, variante: str,
+                                                                       heading: str) -> None:
+    """A subsidy or a fee for occupying the public domain is not public procurement: the heading
+    of the financial article says what the consideration is (found reading the second dossier)."""
+    src = _variant(tmp_path, "convention-1", PRIX, variante)
+    text = flat(document_text(accordgen.render(accordgen.load(src), tmp_path / "c.docx")))
+    assert heading in text.splitlines()
+
+
 @pytest.mark.parametrize(("variante", "must"), [
     (SUBVENTION.format(acte="la délibération n° CP-2023-04-03-046 de la Commission permanente du 3 avril 2023"),
      ("Le Département attribue à Agrinum une subvention de 5 000,00 € (cinq mille euros)",
@@ -303,7 +318,7 @@ def test_point_08_acte_de_subvention_neant_refuse(tmp_path: Path) -> None:
       "elle n'est pas la contrepartie d'une prestation répondant aux besoins du Département")),
     (REDEVANCE,
      ("donne lieu au paiement d'une redevance d'occupation fixée à 1 200,00 € (mille deux cents euros) par an",
-      "article L. 2125-1 du Code général de la propriété des personnes publiques",
+      "article L. 2125-1 du code général de la propriété des personnes publiques",
       "Cette redevance n'est pas le prix d'une prestation")),
 ], ids=["subvention", "redevance"])
 def test_point_08_redevance_et_subvention_ne_sont_pas_un_prix(tmp_path: Path, variante: str, must: tuple[str, ...]) -> None:
@@ -325,17 +340,17 @@ def test_visas_cite_the_transmission_and_the_delegation(texts: dict[str, str]) -
     accord's délibération with its delegation, as the convention does."""
     avenant, convention = flat(texts["avenant-2"]), flat(texts["convention-2"])
     assert ("Vu la délibération n° CP-2025-06-16-022 de la Commission permanente en date du 16 juin "
-            "2025, agissant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
+            "2025, statuant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
             "du 1er juillet 2021), transmise au représentant de l'État le 18 juin 2025 (accusé de "
             "réception n° 032-223200015-20250616-CP2025_06_16_022-DE), autorisant la signature du "
             "présent avenant ;") in avenant
     assert ("Vu la délibération n° CP-2025-11-03-017 de la Commission permanente en date du 3 novembre "
-            "2025, agissant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
+            "2025, statuant par délégation du Conseil départemental (délibération n° CD-2021-07-01-002 "
             "du 1er juillet 2021), transmise au représentant de l'État le 5 novembre 2025 (accusé de "
             "réception n° 032-223200015-20251103-CP2025_11_03_017-DE), approuvant la présente "
             "convention et autorisant sa signature ;") in convention
     visa_accord = ("Vu la délibération n° CP-2019-09-23-014 de la Commission permanente en date du 23 "
-                   "septembre 2019, agissant par délégation du Conseil départemental (délibération "
+                   "septembre 2019, statuant par délégation du Conseil départemental (délibération "
                    "n° CD-2015-04-02-003 du 2 avril 2015), autorisant la signature de l'accord de "
                    "coopération (accusé de réception en préfecture n° ")
     assert visa_accord in avenant and visa_accord in convention

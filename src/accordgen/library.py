@@ -112,6 +112,9 @@ class Sidecar(Modele):
     defaut_pour: list[Defaut] = Field(default_factory=list, description="Types de document dont c'est le défaut.")
     article: bool = Field(default=False, description="La variante forme un article à part, numéroté à sa "
                           "place dans le modèle (sinon, les articles suivants se renumérotent).")
+    intitule: Texte | None = Field(default=None, max_length=80, description="Complément de l'intitulé de "
+                                   "l'article qui accueille la variante (« Subvention » : « DISPOSITIONS "
+                                   "FINANCIÈRES – SUBVENTION ») ; sans lui, l'intitulé n'a pas de complément.")
 
     @pydantic.field_validator("defaut_pour", mode="before")
     @classmethod

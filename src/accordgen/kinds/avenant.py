@@ -2,7 +2,7 @@
 
 The term in force is the accord's period extended by the dossier's earlier signed renewals
 (:meth:`Dossier.chain`); a renewal must be signed on or before the last day of that term
-(Code civil, art. 1212 to 1215): one dated later is refused, a new accord is needed.
+(code civil, art. 1212 to 1215): one dated later is refused, a new accord is needed.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _signature_problems(av: AvenantRenouvellement, accord: Accord, chaine: Chain
                    f"date laissée en blanc, mais l'accord a expiré le {date_longue(terme.fin)} au "
                    f"soir (dernier jour en vigueur) et l'avenant ne pourra être signé qu'à partir "
                    f"d'aujourd'hui ({date_longue(jour)}) : un accord expiré ne peut plus être "
-                   "renouvelé par avenant (Code civil, art. 1212 à 1215 : le renouvellement doit "
+                   "renouvelé par avenant (code civil, art. 1212 à 1215 : le renouvellement doit "
                    "être convenu avant le terme). Il faut conclure un nouvel accord.")
         return
     if signe < accord_signe:
@@ -160,7 +160,7 @@ def _signature_problems(av: AvenantRenouvellement, accord: Accord, chaine: Chain
         yield ("signature.date",
                f"avenant daté du {date_longue(signe)}, or l'accord a expiré le "
                f"{date_longue(terme.fin)} au soir (dernier jour en vigueur) : un accord expiré "
-               "ne peut plus être renouvelé par avenant (Code civil, art. 1212 à 1215 : le "
+               "ne peut plus être renouvelé par avenant (code civil, art. 1212 à 1215 : le "
                "renouvellement doit être convenu avant le terme). Il faut conclure un nouvel "
                f"accord, ou dater l'avenant au plus tard du {date_longue(terme.fin)}.")
     if chaine.renouvellements and signe < chaine.renouvellements[-1].signature:

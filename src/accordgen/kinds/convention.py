@@ -297,6 +297,7 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
         "comite": cs.comite_pilotage.model_dump(mode="python"),
         "donnees": donnees_vue(found),
         "contrepartie": _contrepartie_vue(cs, by_key),
+        "intitule_financier": _intitule_financier(cs, found),
         "date_signature": cs.date_signature,
         "date_debut": cs.date_debut,
         "retroactivite": retroactivite_vue(cs),
@@ -312,6 +313,16 @@ def _context(cs: ConventionSpecifique, doc: Document) -> dict[str, Any]:
     }
     context["clauses"] = template_clauses(found, context, doc.dossier.workspace)
     return context
+
+def _intitule_financier(cs: ConventionSpecifique, found: Mapping[str, Choice]) -> str | None:
+    """What follows « DISPOSITIONS FINANCIÈRES – » in the financial article's heading: the
+    chosen consideration's own (« Subvention » is not public procurement); the former block
+    is a public-procurement price."""
+    if cs.contrepartie_financiere is not None:
+        return "Commande publique"
+    choice = found.get("contrepartie")
+    return choice.variant.sidecar.intitule if choice is not None else None
+
 
 def _contrepartie_vue(cs: ConventionSpecifique, by_key: dict[str, Any]) -> dict[str, Any] | None:
     cp = cs.contrepartie_financiere

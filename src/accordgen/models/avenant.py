@@ -6,7 +6,7 @@ representatives, axis changes, and the place and date of signature.
 
 The term in force is the accord's period extended by the dossier's earlier valid renewals
 (:func:`terme_en_vigueur`); a renewal must be signed on or before the last day of that term
-(Code civil, art. 1212 to 1215): one dated later is refused, a new accord is needed.
+(code civil, art. 1212 to 1215): one dated later is refused, a new accord is needed.
 """
 
 from __future__ import annotations

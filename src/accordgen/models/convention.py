@@ -7,7 +7,7 @@ context are read from the accord, never retyped) and adds what is new: actions, 
 term, referents, and the personal-data and financial options.
 
 Public procurement is built in. By default the convention carries no price or equivalent
-(Code de la commande publique, art. L. 1111-1): each party bears its own costs. A convention
+(code de la commande publique, art. L. 1111-1): each party bears its own costs. A convention
 that declares a consideration must name the public contract or procedure it belongs to.
 
 The convention implements the accord as it stands on the day the convention is signed
@@ -47,7 +47,7 @@ ARTICLES = (
 
 _MESSAGE_COMMANDE_PUBLIQUE = (
     "une contrepartie (prix ou tout équivalent) est déclarée sans marché public de rattachement. "
-    "Selon l'article L. 1111-1 du Code de la commande publique, un contrat conclu à titre onéreux "
+    "Selon l'article L. 1111-1 du code de la commande publique, un contrat conclu à titre onéreux "
     "pour répondre aux besoins d'un acheteur en matière de travaux, de fournitures ou de services, "
     "moyennant un prix ou tout équivalent, est un marché public : il doit être passé selon les "
     "règles de publicité et de mise en concurrence de ce code, et la convention spécifique ne peut "
@@ -62,7 +62,7 @@ def message_reference_vide(valeur: str, quoi: str) -> str:
     return (f"« {valeur} » n'est pas une référence : indiquez celle {quoi} (son numéro, sa "
             "procédure et sa date, « n° 2023-045, procédure adaptée ») ; une contrepartie sans "
             "marché public, subvention ou redevance qui la fonde ne peut figurer dans une "
-            "convention spécifique (Code de la commande publique, art. L. 1111-1) : retirez-la "
+            "convention spécifique (code de la commande publique, art. L. 1111-1) : retirez-la "
             "ou choisissez la variante qui correspond à sa nature")
 
 

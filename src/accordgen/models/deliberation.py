@@ -56,9 +56,9 @@ class DelegationOrgane(Modele):
 
     @property
     def texte(self) -> str:
-        """« agissant par délégation du Conseil départemental (délibération n° … du …) »."""
+        """« statuant par délégation du Conseil départemental (délibération n° … du …) »."""
         numero = f"n°\u00a0{self.numero} " if self.numero else ""
-        return (f"agissant par délégation {self.de_organe} (délibération {numero}du "
+        return (f"statuant par délégation {self.de_organe} (délibération {numero}du "
                 f"{date_longue(self.date)})")
 
     def vue(self) -> dict[str, object]:
@@ -98,7 +98,7 @@ class Deliberation(Modele):
         default=None,
         description="Pour une délibération de la Commission permanente : la délibération du Conseil "
         "départemental qui lui a délégué la décision (organe, article, date, numero), citée dans le "
-        "document (« agissant par délégation du Conseil départemental »).",
+        "document (« statuant par délégation du Conseil départemental »).",
     )
 
     @field_validator("accuse_reception")
@@ -134,7 +134,7 @@ class Deliberation(Modele):
 
     @property
     def texte(self) -> str:
-        """« délibération n° … de la Commission permanente du …, agissant par délégation du
+        """« délibération n° … de la Commission permanente du …, statuant par délégation du
         Conseil départemental (délibération n° … du …) »."""
         out = f"délibération {self.reference}"
         if self.delegation is not None:

@@ -24,6 +24,7 @@ from docx.oxml.shape import CT_Inline
 from lxml import etree
 
 from ..charte import Charter
+from ..rules.typography import apply_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -269,6 +270,6 @@ def _add_mention(pkg: _Package, part: str, text: str) -> None:
     run = etree.SubElement(para, w("r"))
     etree.SubElement(etree.SubElement(run, w("rPr")), w("sz")).set(w("val"), "14")
     t = etree.SubElement(run, w("t"))
-    t.text = text
+    t.text = apply_text(text)  # added after the render's typography pass: French spacing here
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     pkg.members[part] = _xml(root)
