@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 
 from test_jupyterlab import CHROMIUM_ARGS, chromium, free_port
@@ -273,6 +274,20 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
             pdf = tmp_path / "telecharge.pdf"
             info.value.save_as(pdf)
             assert pdf.read_bytes().startswith(b"%PDF") and info.value.suggested_filename == "convention-specifique-1.pdf"
+            # the PDF a signatory signs: PDF/A-2b, one empty signature field per signatory
+            step = "PDF à signer"
+            line.get_by_role("button", name="PDF à signer").click()
+            line.get_by_text("Télécharger le PDF à signer (PDF/A)").wait_for(timeout=120_000)
+            with page.expect_download() as info:
+                line.get_by_text("Télécharger le PDF à signer (PDF/A)").click()
+            signed = tmp_path / "a-signer.pdf"
+            info.value.save_as(signed)
+            assert info.value.suggested_filename == "convention-specifique-1-a-signer.pdf"
+            with pikepdf.open(signed) as pdf_a:
+                meta = pdf_a.open_metadata()
+                assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
+                names = sorted(str(f.get("/T")) for f in pdf_a.Root.AcroForm.Fields)
+            assert names == ["signature-departement", "signature-orange"], names
             check_screen(page, "génération")
 
             # Échéancier and its iCalendar export

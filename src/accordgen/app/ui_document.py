@@ -5,6 +5,7 @@ true preview (PDF pages through the warm LibreOffice) and the downloads."""
 from __future__ import annotations
 
 import base64
+import tempfile
 import time
 from html import escape
 from pathlib import Path
@@ -54,12 +55,17 @@ class DocumentLine:
         self.generer = w.Button(description="Générer", button_style="primary", disabled=row.doc is None)
         self.comparer = w.Button(description="Comparer", icon="exchange",
                                  tooltip="Comparer à la version précédente (modifications suivies Word)")
+        self.signer = w.Button(description="PDF à signer", icon="pencil",
+                               tooltip="PDF/A-2b, polices incorporées, un champ de signature vide par "
+                                       "signataire sur son bloc : pour le parapheur électronique")
         self.ouvrir.on_click(lambda _b: self.open_form())
         self.generer.on_click(lambda _b: self.generate())
         self.comparer.on_click(lambda _b: self.compare())
+        self.signer.on_click(lambda _b: self.pdf_to_sign())
         self.sortie = row.sortie
         self.comparer.disabled = self.previous() is None
-        buttons = [self.ouvrir, self.generer, self.comparer]
+        self.signer.disabled = not (row.genere and row.sortie is not None)
+        buttons = [self.ouvrir, self.generer, self.comparer, self.signer]
         self.buttons = w.HBox(buttons)
         if row.genere and row.sortie is not None:
             self.status.value = message("déjà généré")
@@ -127,6 +133,7 @@ class DocumentLine:
             if before is not None and before != path.read_bytes():  # keep the version it replaces
                 write_atomic(data.previous_path(path), before)
             self.comparer.disabled = self.previous() is None
+            self.signer.disabled = False
         except AccordgenError as exc:
             self.status.value = message(f"Génération impossible : {exc}", ok=False)
             return
@@ -162,6 +169,32 @@ class DocumentLine:
         self.status.value = message("Comparaison prête : les différences avec la version précédente "
                                     "sont des modifications suivies (Word, onglet Révision).")
         self.links.value = download_link(redline, name, DOCX_MIME, "Télécharger la comparaison")
+
+    def pdf_to_sign(self) -> None:
+        """The generated DOCX as the PDF a signatory signs: PDF/A-2b with one empty signature
+        field per signatory over their block (LibreOffice, then pyHanko; see tools/pdf)."""
+        from ..tempdirs import process_tempdir
+        from ..tools.pdf import convert
+
+        if self.sortie is None or not self.sortie.is_file():
+            self.status.value = message("Générez d'abord le document.", ok=False)
+            return
+        self.signer.disabled = True
+        self.status.value = "Préparation du PDF à signer (PDF/A)…"
+        try:
+            folder = Path(tempfile.mkdtemp(dir=process_tempdir("accordgen-app-")))
+            (pdf,) = convert(self.sortie, folder, pdfa=True, fields=True)
+            content = pdf.read_bytes()
+        except AccordgenError as exc:
+            self.status.value = message(f"PDF à signer impossible : {exc}", ok=False)
+            return
+        finally:
+            self.signer.disabled = False
+        self.status.value = message("PDF à signer prêt : PDF/A-2b, un champ de signature par signataire.")
+        name = f"{self.sortie.stem}-a-signer.pdf"
+        self.links.value = (self.links.value.split('<a class="ag-download" download="' + name)[0]
+                            + download_link(content, name, "application/pdf",
+                                            "Télécharger le PDF à signer (PDF/A)"))
 
     def _generated(self, path: Path, start: float) -> None:
         docx = path.read_bytes()
