@@ -239,15 +239,7 @@ def test_point_08_neant_n_est_pas_une_reference_de_marche(tmp_path: Path, refere
 
 
 def test_point_08_neant_refuse_dans_le_bloc_contrepartie_financiere(tmp_path: Path) -> None:
-    src = _variant(tmp_path, "convention-1", """  contrepartie:
-    variante: prix-marche-public
-    reference: n° 2023-AGR-07 (procédure adaptée)
-    date_marche: 2023-03-10
-    prestations: la fourniture, l'installation et le relevé des sondes d'humidité des sols
-    acheteur: gers
-    titulaire: agrinum
-    montant: 18400.00
-""", "")
+    src = _variant(tmp_path, "convention-1", PRIX, "")
     text = src.read_text(encoding="utf-8").replace("\ndeliberations:", """
 contrepartie_financiere:
   description: le relevé des sondes

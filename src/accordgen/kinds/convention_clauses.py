@@ -21,6 +21,7 @@ from ..library import Choice, Clause, Facts, choose
 from ..models.convention import ConventionSpecifique, DonneesPersonnelles, message_reference_vide
 from ..models.parties import Nature
 from ..rules.identifiers import is_placeholder_reference
+from .base import Problem
 
 if TYPE_CHECKING:
     from ..dossier import Document
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 KIND = "convention-specifique"
 TOPICS = ("litiges", "contrepartie", "donnees-personnelles")
 DONNEES = "donnees-personnelles"
-Problem = tuple[str, str]
 
 
 def facts(doc: Document) -> Facts:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from ..models.base import Statut
 from ..models.lettre import LettreResiliation
 from ..rules.fr import date_longue
+from .base import Problem
 from .lettre import date_effet
 
 if TYPE_CHECKING:
     from ..dossier import Document
 
-Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
