@@ -23,7 +23,7 @@ from conftest import ROOT
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 SIGNATURE_STYLES = {"SignaturePartie", "SignatureQualite", "SignatureNom"}
-HEADING = re.compile(r"^ARTICLE \d+ : [^a-zàâçéèêëîïôûùüÿœ]+(?: n°\s\d+)?$")
+HEADING = re.compile(r"^ARTICLE \d+[ \u00a0]: [^a-zàâçéèêëîïôûùüÿœ]+(?: n°\s\d+)?$")  # no-break space: typography
 COUNT = re.compile(r"\b(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) \((\d+)\) exemplaires? originaux?\b")
 
 
