@@ -568,3 +568,29 @@ def test_a_letter_names_its_sender_among_the_parties(tmp_path: Path) -> None:
     expediteur = form.champ("expediteur").entree
     assert "Le Département de Seine-et-Marne" in [label for label, _ in expediteur.options]
     assert expediteur.value in [cle for cle, _ in form.parties()]
+
+
+# --- date picker ------------------------------------------------------------------------
+
+def test_a_date_is_picked_or_typed_in_french_and_saved_iso(dossier: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = dossier / "accord.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    field = form.champ("signature.date")
+    assert field.entree.value == "01/07/2022" and field.calendrier.value == dt.date(2022, 7, 1)
+    assert "accordgen-calendrier-signature-date" in field.calendrier._dom_classes
+
+    field.calendrier.value = dt.date(2022, 7, 4)  # picked in the calendar: typed in the field
+    assert field.entree.value == "04/07/2022" and field.raw() == "2022-07-04"
+    field.entree.value = "5 juillet 2022"  # typed in words: kept as typed, the calendar follows
+    assert field.entree.value == "5 juillet 2022" and field.calendrier.value == dt.date(2022, 7, 5)
+    field.entree.value = "06/07/2022"
+    assert field.calendrier.value == dt.date(2022, 7, 6)
+    field.entree.value = "31/02/2022"  # no such date: the message, the calendar left as it was
+    assert "date invalide ou impossible" in field.erreur.value
+    assert field.calendrier.value == dt.date(2022, 7, 6)
+    field.calendrier.value = dt.date(2022, 7, 4)
+    assert form.problemes == [] and form.enregistrer(), form.message.value
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == ["-  date: 2022-07-01", "+  date: 2022-07-04"]

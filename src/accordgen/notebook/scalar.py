@@ -3,6 +3,7 @@ other shape."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from enum import Enum
@@ -71,7 +72,29 @@ class ScalarEditor(FieldEditor):
         self.entree.add_class("accordgen-entree")
         self.tag(self.entree, "accordgen-champ")
         self.entree.observe(self._changed, names="value")
-        self.widget = self._labelled(self.entree)
+        self.calendrier: W.DatePicker | None = None
+        if kind == "date":  # a picker beside the typed date: each fills the other
+            self.calendrier = W.DatePicker(value=_iso_date(self.raw()), layout=shared("auto"),
+                                           tooltip="Choisir la date dans un calendrier")
+            self.calendrier.add_class("accordgen-calendrier")
+            self.tag(self.calendrier, "accordgen-calendrier")
+            self.calendrier.observe(self._date_choisie, names="value")
+            self.entree.observe(self._date_tapee, names="value")
+            self.widget = self._labelled(W.HBox([self.entree, self.calendrier], layout=shared("auto")))
+        else:
+            self.widget = self._labelled(self.entree)
+
+    def _date_choisie(self, change: Any) -> None:
+        """A date picked in the calendar: typed in the field as ``JJ/MM/AAAA``."""
+        if change["new"] is not None and _iso_date(self.raw()) != change["new"]:
+            self.entree.value = date_affichee(change["new"])
+
+    def _date_tapee(self, _change: Any) -> None:
+        """A date typed: the calendar shows it (left as it is while the text is no date)."""
+        assert self.calendrier is not None
+        picked = _iso_date(self.raw())
+        if picked is not None and picked != self.calendrier.value:
+            self.calendrier.value = picked
 
     def raw(self) -> Any:
         value, kind = self.entree.value, self.spec.kind
@@ -117,6 +140,14 @@ class ScalarEditor(FieldEditor):
             return rt.commented(value)
         return rt.scalar_node(value, old_node, as_date=self.spec.kind == "date")
 
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """The date ``value`` (``AAAA-MM-JJ``) names, or None."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def party_options(form: Formulaire, value: Any, required: bool, empty: Any = ABSENT) -> list[tuple[str, Any]]:
