@@ -273,8 +273,7 @@ def test_a_keyed_entry_needs_a_key(dossier: Path, tmp_path: Path) -> None:
     form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
     reps = form.champ("representants")
     reps.ajouter()
-    assert ("representants", "une clé est vide : indiquez la clé de la partie (par ex. « orange »)") \
-        in form.problemes
+    assert ("representants", "une entrée n'a pas de partie : choisissez-la dans la liste") in form.problemes
     reps.elements[-1].cle.value = "orange"
     assert any("en double" in m for _, m in form.problemes)
 
@@ -365,8 +364,7 @@ def test_an_empty_key_in_an_optional_mapping_is_reported(dossier: Path, tmp_path
     deliberations = form.champ("deliberations")
     deliberations.case.value = True
     deliberations.ajouter()
-    assert ("deliberations", "une clé est vide : indiquez la clé de la partie (par ex. « orange »)") \
-        in form.problemes
+    assert ("deliberations", "une entrée n'a pas de partie : choisissez-la dans la liste") in form.problemes
     assert form.enregistrer() is False
 
 

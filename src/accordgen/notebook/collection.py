@@ -216,7 +216,9 @@ class MappingEditor(ListEditor):
         seen: set[str] = set()
         for e in self.elements:
             key = self._key(e)
-            if not key:
+            if not key and self.spec.party_keys:
+                yield self.path, "une entrée n'a pas de partie : choisissez-la dans la liste"
+            elif not key:
                 yield self.path, "une clé est vide : indiquez la clé de la partie (par ex. « orange »)"
             elif key in seen:
                 yield self.path, f"clé « {key} » en double : une seule entrée par clé"
