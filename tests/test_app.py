@@ -37,6 +37,8 @@ FORBIDDEN = re.compile(r"\b(Error|Traceback|Exception|Generate|Download|Open|Hom
                        r"Deadline|Valid|Draft|Final|None|True|False)\b")
 CODE = ("arreter_si_erreur", "from accordgen", "application(espace)")
 SHOTS = ROOT / "outputs" / "test_app"
+LEAVING_ASKS = ("(() => { const e = new Event('beforeunload', {cancelable: true}); "
+                "window.dispatchEvent(e); return e.defaultPrevented; })()")
 
 
 @contextlib.contextmanager
@@ -232,8 +234,13 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
             check_screen(page, "formulaire en erreur")
             date_fin.fill("15/06/2025")
             form.get_by_text("modifications non enregistrées").wait_for()
+            # the browser would ask before leaving the page; staying keeps the app alive (Voilà
+            # stops its kernel on « beforeunload »: the event is held back while asking)
+            page.wait_for_function("document.querySelector('.accordgen-non-enregistre') !== null")
+            assert page.evaluate(LEAVING_ASKS)
             form.get_by_role("button", name="Enregistrer").click()
             form.get_by_text("Enregistré dans").wait_for()
+            page.wait_for_function("document.querySelector('.accordgen-non-enregistre') === null")
             assert "date_fin: 2025-06-15" in new.read_text(encoding="utf-8")
             doc7.locator(".ag-resume", has_text="15 juin 2025").wait_for()
 
@@ -377,3 +384,91 @@ def test_the_warm_libreoffice_stops_with_the_app(group: bool, tmp_path: Path) ->
                 p.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
+
+
+# --- leaving a form with unsaved changes asks first (no browser) --------------------------
+
+def _opened(tmp_path: Path) -> tuple[Any, dict[str, Any]]:
+    from accordgen.app.ui import Application
+    from accordgen.workspace import init_workspace
+
+    app = Application(init_workspace(tmp_path / "espace").path)
+    app.open_dossier(app.workspace / "dossiers" / DOSSIER / "accord.yaml")
+    return app, {line.path.name: line for line in app.lines}
+
+
+def _confirm(line: Any, choice: str) -> None:
+    from accordgen.app.ui_document import QUESTION
+
+    (box,) = line.confirmation.children
+    assert QUESTION in box.children[0].value
+    (button,) = [b for b in box.children[1].children if f"ag-confirmer-{choice}" in b._dom_classes]
+    button.click()
+
+
+def _edit(line: Any) -> str:
+    line.open_form()
+    assert line.form is not None and line.form_area.children
+    field = line.form.champ("objet").entree
+    field.value = field.value + " (modifié)"
+    assert line.unsaved() and "accordgen-non-enregistre" in line.app.widget._dom_classes
+    return field.value
+
+
+def test_opening_another_form_asks_then_saves_or_goes_back(tmp_path: Path) -> None:
+    from accordgen import load
+
+    app, lines = _opened(tmp_path)
+    c1, c2 = lines["convention-1.yaml"], lines["convention-2.yaml"]
+    before = c1.path.read_bytes()
+    typed = _edit(c1)
+
+    c2.open_form()  # asks: nothing opened, nothing lost
+    assert not c2.form_area.children and c1.form_area.children and c1.confirmation.children
+    _confirm(c1, "revenir")
+    assert not c1.confirmation.children and c1.unsaved() and c1.path.read_bytes() == before
+    assert not c2.form_area.children
+
+    c2.open_form()
+    _confirm(c1, "enregistrer")  # saved, then the other form opens (one form at a time)
+    assert " ".join(load(c1.path).params.objet.split()) == " ".join(typed.split())
+    assert c2.form_area.children and not c1.form_area.children
+    assert "accordgen-non-enregistre" not in app.widget._dom_classes
+
+
+def test_closing_or_generating_asks_and_abandon_keeps_the_file(tmp_path: Path) -> None:
+    app, lines = _opened(tmp_path)
+    c1 = lines["convention-1.yaml"]
+    before = c1.path.read_bytes()
+    _edit(c1)
+    c1.open_form()  # « Fermer »
+    assert c1.form_area.children and c1.confirmation.children
+    _confirm(c1, "abandonner")
+    assert not c1.form_area.children and c1.path.read_bytes() == before
+    assert "accordgen-non-enregistre" not in app.widget._dom_classes
+
+    _edit(c1)
+    c1.generer.click()  # « Générer » renders the file on disk: ask first, nothing generated yet
+    assert c1.confirmation.children and "Document généré" not in c1.status.value
+    _confirm(c1, "revenir")
+    assert c1.unsaved() and c1.path.read_bytes() == before
+
+
+def test_opening_another_dossier_asks_first(tmp_path: Path) -> None:
+    app, lines = _opened(tmp_path)
+    c1 = lines["convention-1.yaml"]
+    _edit(c1)
+    app.tabs.selected_index = 0
+    app.leave(lambda: app.open_dossier(c1.path.parent / "accord.yaml"))
+    assert app.tabs.selected_index == 1 and c1.confirmation.children
+    assert c1 in app.lines  # the page was not rebuilt
+    _confirm(c1, "abandonner")
+    assert c1 not in app.lines  # now it was
+
+
+def test_nothing_is_asked_without_changes(tmp_path: Path) -> None:
+    _app, lines = _opened(tmp_path)
+    c1, c2 = lines["convention-1.yaml"], lines["convention-2.yaml"]
+    c1.open_form()
+    c2.open_form()
+    assert not c1.confirmation.children and c2.form_area.children and not c1.form_area.children

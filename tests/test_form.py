@@ -169,8 +169,9 @@ def test_impossible_date_is_refused_with_its_message(dossier: Path, tmp_path: Pa
 
 def test_a_cross_field_check_lands_on_its_field(dossier: Path, tmp_path: Path) -> None:
     form = Formulaire(dossier / "accord.yaml", tmp_path / "out")
-    form.champ("axes[1].apports[0].partie").entree.value = "region"
-    assert "partie inconnue « region »" in form.champ("axes[1].apports[0].partie").erreur.value
+    form.champ("parties[1].cle").entree.value = "departement"  # (a party is now chosen by name)
+    assert "clé « departement » utilisée par 2 parties" in form.champ("parties[0].cle").erreur.value
+    assert "partie inconnue « orange »" in form.champ("axes[1].apports[0].partie").erreur.value
 
 
 def test_dossier_checks_run_before_saving(dossier: Path, tmp_path: Path) -> None:
@@ -272,8 +273,7 @@ def test_a_keyed_entry_needs_a_key(dossier: Path, tmp_path: Path) -> None:
     form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
     reps = form.champ("representants")
     reps.ajouter()
-    assert ("representants", "une clé est vide : indiquez la clé de la partie (par ex. « orange »)") \
-        in form.problemes
+    assert ("representants", "une entrée n'a pas de partie : choisissez-la dans la liste") in form.problemes
     reps.elements[-1].cle.value = "orange"
     assert any("en double" in m for _, m in form.problemes)
 
@@ -364,8 +364,7 @@ def test_an_empty_key_in_an_optional_mapping_is_reported(dossier: Path, tmp_path
     deliberations = form.champ("deliberations")
     deliberations.case.value = True
     deliberations.ajouter()
-    assert ("deliberations", "une clé est vide : indiquez la clé de la partie (par ex. « orange »)") \
-        in form.problemes
+    assert ("deliberations", "une entrée n'a pas de partie : choisissez-la dans la liste") in form.problemes
     assert form.enregistrer() is False
 
 
@@ -516,3 +515,80 @@ def test_an_undeclared_clause_parameter_is_kept_and_named(dossier: Path, tmp_pat
             "(paramètres : tribunal)") in form.problemes
     assert "paramètre inconnu" in form.champ("clauses.litiges").erreur.value
     assert form.enregistrer() is False
+
+
+# --- parties chosen by name -------------------------------------------------------------
+
+def test_party_keys_are_chosen_by_name_and_saved_as_keys(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    pilote = form.champ("actions[0].pilote").entree
+    names = {label: value for label, value in pilote.options}
+    assert names["Le Département de Seine-et-Marne"] == "departement"
+    assert names["La société ORANGE"] == "orange"
+    assert pilote.value == "departement"
+    # dict keys that name a party (referents, engagements, deliberations...) too
+    referents = form.champ("referents")
+    assert [dict(e.cle.options).get("La société ORANGE") for e in referents.elements] == ["orange", "orange"]
+    assert [e.cle.value for e in referents.elements] == ["departement", "orange"]
+
+    pilote.value = "orange"
+    assert form.problemes == [], form.problemes
+    assert form.enregistrer(), form.message.value
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == ["-    pilote: departement", "+    pilote: orange"]
+    assert load(path).params.actions[0].pilote == "orange"
+
+
+def test_a_key_that_is_no_party_is_shown_and_named(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "convention-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    pilote: departement\n", "    pilote: mairie\n", 1)
+                    .replace("referents:\n  departement:", "referents:\n  region:", 1), encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    pilote = form.champ("actions[0].pilote").entree
+    assert pilote.value == "mairie"  # kept, not replaced by a party
+    assert dict((v, k) for k, v in pilote.options)["mairie"].startswith("« mairie »")
+    messages = dict(form.problemes)
+    assert messages["actions[0].pilote"].startswith("« mairie » ne désigne aucune partie de l'accord")
+    assert "« La société ORANGE »" in messages["actions[0].pilote"]
+    assert messages["referents"].startswith("« region » ne désigne aucune partie de l'accord")
+    assert not form.enregistrer() and path.read_text(encoding="utf-8") != text
+
+    pilote.value = "departement"
+    form.champ("referents").elements[0].cle.value = "departement"
+    assert form.problemes == [], form.problemes
+
+
+def test_a_letter_names_its_sender_among_the_parties(tmp_path: Path) -> None:
+    form = Formulaire(example_of("lettre-resiliation"), tmp_path / "out")
+    expediteur = form.champ("expediteur").entree
+    assert "Le Département de Seine-et-Marne" in [label for label, _ in expediteur.options]
+    assert expediteur.value in [cle for cle, _ in form.parties()]
+
+
+# --- date picker ------------------------------------------------------------------------
+
+def test_a_date_is_picked_or_typed_in_french_and_saved_iso(dossier: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = dossier / "accord.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    field = form.champ("signature.date")
+    assert field.entree.value == "01/07/2022" and field.calendrier.value == dt.date(2022, 7, 1)
+    assert "accordgen-calendrier-signature-date" in field.calendrier._dom_classes
+
+    field.calendrier.value = dt.date(2022, 7, 4)  # picked in the calendar: typed in the field
+    assert field.entree.value == "04/07/2022" and field.raw() == "2022-07-04"
+    field.entree.value = "5 juillet 2022"  # typed in words: kept as typed, the calendar follows
+    assert field.entree.value == "5 juillet 2022" and field.calendrier.value == dt.date(2022, 7, 5)
+    field.entree.value = "06/07/2022"
+    assert field.calendrier.value == dt.date(2022, 7, 6)
+    field.entree.value = "31/02/2022"  # no such date: the message, the calendar left as it was
+    assert "date invalide ou impossible" in field.erreur.value
+    assert field.calendrier.value == dt.date(2022, 7, 6)
+    field.calendrier.value = dt.date(2022, 7, 4)
+    assert form.problemes == [] and form.enregistrer(), form.message.value
+    assert changed_lines(before, path.read_text(encoding="utf-8")) == ["-  date: 2022-07-01", "+  date: 2022-07-04"]

@@ -5,6 +5,7 @@ under Voilà, where a FileLink to the server's disk does not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,34 @@ class Application:
         self.creation = w.VBox()
         self.current: Path | None = None
         self.timings: dict[str, float] = {}
+        self.lines: list[DocumentLine] = []  # the open dossier's documents
+        self.widget.add_class("accordgen-app")
         self.refresh()
+
+    # --- unsaved changes --------------------------------------------------------------------
+    def leave(self, then: Callable[[], None], keep: DocumentLine | None = None) -> None:
+        """``then``, once no open form (but ``keep``'s) holds unsaved changes: each such form
+        asks first (« enregistrer, abandonner ou revenir ? »), in the « Dossier » tab."""
+        for line in self.lines:
+            if line is not keep and line.unsaved():
+                self.tabs.selected_index = 1
+                line.ask(lambda: self.leave(then, keep))
+                return
+        then()
+
+    def mark_unsaved(self) -> None:
+        """The page's class ``accordgen-non-enregistre`` while a form holds unsaved changes
+        (the browser's « quitter la page ? » warning reads it)."""
+        if any(line.unsaved() for line in self.lines):
+            self.widget.add_class("accordgen-non-enregistre")
+        else:
+            self.widget.remove_class("accordgen-non-enregistre")
 
     # --- Accueil ----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.rows = [data.dossier_row(self.loader, self.workspace, a) for a in data.accord_files(self.workspace)]
         nouveau = w.Button(description="Nouveau dossier", icon="plus", button_style="success")
-        nouveau.on_click(lambda _b: self.new_dossier())
+        nouveau.on_click(lambda _b: self.leave(self.new_dossier))
         items: list[w.Widget] = [w.HTML(f"<h3>Dossiers ({len(self.rows)})</h3>"), nouveau, self.creation]
         if not self.rows:
             items.append(w.HTML("<p>Aucun dossier : chaque dossier est un sous-dossier de "
@@ -72,7 +94,7 @@ class Application:
                 f"Prochaine échéance : {escape(row.prochaine)}<br>"
                 f"{_message(problems, not row.problemes)}")
             button = w.Button(description="Ouvrir le dossier", tooltip=f"Ouvrir {row.nom}")
-            button.on_click(lambda _b, r=row: self.open_dossier(r.accord_path))
+            button.on_click(lambda _b, r=row: self.leave(lambda: self.open_dossier(r.accord_path)))
             box = w.VBox([info, button], layout=w.Layout(margin="0 0 1em 0"))
             box.add_class("ag-dossier")
             items.append(box)
@@ -98,9 +120,11 @@ class Application:
                             ("convention-specifique", "Ajouter une convention"),
                             ("lettre-resiliation", "Ajouter une lettre")):
             b = w.Button(description=label, icon="plus", layout=w.Layout(width="auto"))
-            b.on_click(lambda _b, k=kind: self.new_document(accord_path, k, creation))
+            b.on_click(lambda _b, k=kind: self.leave(lambda: self.new_document(accord_path, k, creation)))
             b.disabled = row.terme == "accord invalide"
             buttons.append(b)
+        self.lines = []
+        self.mark_unsaved()
         items: list[w.Widget] = [w.HTML(
             f"<h3>{escape(row.parties)}</h3><p><small>Dossier {escape(row.nom)}</small><br>"
             f"Terme en vigueur : {escape(row.terme)}</p>"
@@ -140,6 +164,41 @@ class Application:
         self.echeancier.children = [intro, self.tri, w.HTML(table), w.HTML(ics)]
 
 
+BEFOREUNLOAD = """<script>
+if (!window.accordgenAvantDepart) {
+  window.accordgenAvantDepart = true;
+  const envoyer = navigator.sendBeacon.bind(navigator);
+  let retenu = null;
+  const nonEnregistre = () => document.querySelector(".accordgen-non-enregistre") !== null;
+  navigator.sendBeacon = (url, donnees) => {
+    if (String(url).includes("/voila/api/shutdown/") && nonEnregistre()) {
+      retenu = [url, donnees];
+      throw new Error("accordgen");
+    }
+    return envoyer(url, donnees);
+  };
+  window.addEventListener("beforeunload", (event) => {
+    if (nonEnregistre()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  window.addEventListener("pagehide", () => {
+    if (retenu) {
+      envoyer(...retenu);
+    }
+  });
+}
+</script>"""
+"""Voilà runs the (trusted) HTML outputs' scripts: leaving the page while the application
+carries ``accordgen-non-enregistre`` (a form with unsaved changes) makes the browser ask first
+(its own words, in its language: browsers show no page text there). Voilà's own
+``beforeunload`` listener (registered before this one) stops the kernel and closes its
+connection even when the drafter then stays: while a form holds unsaved changes its shutdown
+beacon is refused (the listener stops there, the connection kept) and sent on ``pagehide``,
+when the page really goes."""
+
+
 def application(espace: str | Path = "") -> Any:
     """The application's widget for the workspace ``espace`` (default: the current one)."""
     from ..resources import WorkspaceError, current_workspace, find_workspace
@@ -151,4 +210,9 @@ def application(espace: str | Path = "") -> Any:
     if workspace is None:
         return w.HTML(_message("Aucun espace de travail accordgen : lancez « accordgen app DOSSIER » "
                                "avec un dossier créé par « accordgen init ».", ok=False))
+    from IPython import get_ipython
+    from IPython.display import HTML, display
+
+    if get_ipython() is not None:  # in the served notebook: the browser's « quitter ? » warning
+        display(HTML(BEFOREUNLOAD))
     return Application(workspace).widget

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import tempfile
 import time
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,10 @@ from . import data
 from .preview import PreviewError, page_images, pdf_bytes
 
 if TYPE_CHECKING:
+    from ..notebook.form import Formulaire
     from .ui import Application
+
+QUESTION = "Modifications non enregistrées : enregistrer, abandonner ou revenir ?"
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -44,6 +48,8 @@ class DocumentLine:
 
     def __init__(self, app: Application, row: data.LigneDocument) -> None:
         self.app, self.row = app, row
+        app.lines.append(self)
+        self.form: Formulaire | None = None
         self.path = row.entry.path
         numero = f" n° {row.numero}" if row.numero else ""
         etat = (message("valide") if row.probleme is None else message(f"à corriger : {row.probleme}", ok=False))
@@ -59,7 +65,7 @@ class DocumentLine:
                                tooltip="PDF/A-2b, polices incorporées, un champ de signature vide par "
                                        "signataire sur son bloc : pour le parapheur électronique")
         self.ouvrir.on_click(lambda _b: self.open_form())
-        self.generer.on_click(lambda _b: self.generate())
+        self.generer.on_click(lambda _b: self.generate_asking())
         self.comparer.on_click(lambda _b: self.compare())
         self.signer.on_click(lambda _b: self.pdf_to_sign())
         self.sortie = row.sortie
@@ -76,17 +82,68 @@ class DocumentLine:
         self.form_area = w.VBox()
         self.summary = w.HTML()
         self.preview = w.VBox()
-        self.panel = w.VBox([self.form_area, self.preview, self.summary])
+        self.confirmation = w.VBox()
+        self.panel = w.VBox([self.confirmation, self.form_area, self.preview, self.summary])
         self.widget = w.VBox([line, self.panel], layout=w.Layout(margin="0 0 0.5em 0"))
 
     # --- form ---------------------------------------------------------------------------------
+    def unsaved(self) -> bool:
+        """Whether this line's form is open with values its file does not hold."""
+        return self.form is not None and bool(self.form_area.children) and self.form.a_modifications()
+
+    def ask(self, then: Callable[[], None]) -> None:
+        """The form has unsaved changes: ask « enregistrer, abandonner ou revenir ? » before
+        ``then`` (saved, or reloaded from its file; « Revenir » does nothing)."""
+        form = self.form
+        assert form is not None
+        buttons = [w.Button(description="Enregistrer", icon="save", button_style="primary"),
+                   w.Button(description="Abandonner", icon="trash", button_style="warning",
+                            tooltip="Perdre les modifications et relire le fichier"),
+                   w.Button(description="Revenir", icon="undo", tooltip="Revenir au formulaire")]
+
+        def answer(choice: str) -> None:
+            self.confirmation.children = ()
+            if choice == "enregistrer" and not form.enregistrer():
+                return  # the form says why; its values stay
+            if choice == "abandonner":
+                form.recharger()
+            if choice != "revenir":
+                self.app.mark_unsaved()
+                then()
+
+        for button, choice in zip(buttons, ("enregistrer", "abandonner", "revenir"), strict=True):
+            button.add_class(f"ag-confirmer-{choice}")
+            button.on_click(lambda _b, c=choice: answer(c))
+        numero = f" n° {self.row.numero}" if self.row.numero else ""
+        box = w.VBox([w.HTML(f"<b role='alertdialog'>{escape(self.row.type)}{escape(numero)} — "
+                             f"{escape(QUESTION)}</b>"), w.HBox(buttons)],
+                     layout=w.Layout(border="2px solid #d9a400", padding="4px 10px", margin="4px 0"))
+        box.add_class("ag-confirmation")
+        self.confirmation.children = (box,)
+
+    def close_form(self) -> None:
+        self.form_area.children = ()
+        self.confirmation.children = ()
+        self.ouvrir.description = "Ouvrir"
+        self.app.mark_unsaved()
+
     def open_form(self) -> None:
+        """« Ouvrir » opens the form (closing the others, asking first about unsaved changes);
+        « Fermer » closes it (asking first too)."""
+        if self.form_area.children:
+            if self.unsaved():
+                self.ask(self.close_form)
+            else:
+                self.close_form()
+            return
+        self.app.leave(self._open_form, keep=self)
+
+    def _open_form(self) -> None:
         from ..notebook.form import Formulaire
 
-        if self.form_area.children:
-            self.form_area.children = ()
-            self.ouvrir.description = "Ouvrir"
-            return
+        for line in self.app.lines:
+            if line is not self and line.form_area.children:
+                line.close_form()
         start = time.perf_counter()
         form = Formulaire(self.path)  # the dossier's output folder, as everywhere
         form.titre.value = (f"<h4 style='margin:0.2em 0'>Formulaire — {escape(self.row.type)}"
@@ -96,6 +153,7 @@ class DocumentLine:
         form.sortie.layout.display = "none"  # the app shows the PDF pages instead
         form.bouton_enregistrer.on_click(lambda _b: self.show_summary())
         form.bouton_generer.on_click(lambda _b: self._after_form_generate(form))
+        form.etat.observe(lambda _change: self.app.mark_unsaved(), names="value")
         self.form = form
         self.form_area.children = (form.widget,)
         self.ouvrir.description = "Fermer"
@@ -117,6 +175,13 @@ class DocumentLine:
         self.summary.value = "<h4>Résumé</h4>" + summary_html(rows)
 
     # --- generation and preview ---------------------------------------------------------------
+    def generate_asking(self) -> None:
+        """« Générer » renders the file on disk: with unsaved changes in the form, ask first."""
+        if self.unsaved():
+            self.ask(self.generate)
+        else:
+            self.generate()
+
     def generate(self) -> None:
         self.generer.disabled = True
         self.status.value = "Génération en cours…"

@@ -23,7 +23,7 @@ class _Item:
     """One item of a list or dict editor: its editor, its row, and where it came from."""
 
     def __init__(self, ed: FieldEditor, origin: Any, row: W.Box, titre: W.HTML | None,
-                 cle: W.Text | None = None) -> None:
+                 cle: W.ValueWidget | None = None) -> None:
         self.ed, self.origin, self.row, self.titre, self.cle = ed, origin, row, titre, cle
 
 
@@ -173,12 +173,19 @@ class MappingEditor(ListEditor):
     def _new_item(self, value: Any, origin: Any) -> _Item:
         key, item = value if isinstance(value, tuple) else ("", ABSENT)
         el = super()._new_item(item, key if isinstance(value, tuple) else None)
-        cle = W.Text(value=str(key), placeholder="clé (par ex. orange)", layout=shared("court"),
-                     style=shared("style-texte"))
+        cle: W.ValueWidget
+        if self.spec.party_keys:  # chosen among the accord's parties by name
+            from .scalar import party_options
+
+            cle = W.Dropdown(options=party_options(self.form, str(key), True, ""), value=str(key),
+                             layout=shared("choix"), style=shared("style-description"))
+        else:
+            cle = W.Text(value=str(key), placeholder="clé (par ex. orange)", layout=shared("court"),
+                         style=shared("style-texte"))
         cle.add_class("accordgen-cle")
         cle.observe(self._changed, names="value")
         el.cle = cle
-        label = html("<b>Clé</b>&nbsp;")
+        label = html("<b>Partie</b>&nbsp;" if self.spec.party_keys else "<b>Clé</b>&nbsp;")
         if el.titre is not None:
             header = el.row.children[0]
             header.children = (label, cle, *header.children[1:])
@@ -209,10 +216,16 @@ class MappingEditor(ListEditor):
         seen: set[str] = set()
         for e in self.elements:
             key = self._key(e)
-            if not key:
+            if not key and self.spec.party_keys:
+                yield self.path, "une entrée n'a pas de partie : choisissez-la dans la liste"
+            elif not key:
                 yield self.path, "une clé est vide : indiquez la clé de la partie (par ex. « orange »)"
             elif key in seen:
                 yield self.path, f"clé « {key} » en double : une seule entrée par clé"
+            elif self.spec.party_keys:
+                from .scalar import party_problems
+
+                yield from ((self.path, m) for m in party_problems(self.form, key))
             seen.add(key)
         yield from super().local_problems()
 

@@ -20,7 +20,7 @@ import ipywidgets as W
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from .fieldspec import ABSENT, Spec, analyse, fits_shape, same_value
+from .fieldspec import ABSENT, CLE_CONSTRAINTS, Spec, analyse, fits_shape, same_value
 from .labels import RED, esc, html, libelle, shared, slug, title_html
 
 if TYPE_CHECKING:
@@ -139,6 +139,10 @@ def make_editor(form: Formulaire, spec: Spec, **kw: Any) -> FieldEditor:
 def model_field_editor(form: Formulaire, name: str, info: FieldInfo, initial: Any) -> FieldEditor:
     """The editor of a model field: label, help and default from the pydantic field."""
     spec, optional = analyse(info.annotation)
+    if spec.kind == "text" and any(m in CLE_CONSTRAINTS for m in info.metadata):
+        spec = Spec("party")  # ``expediteur: Cle``: pydantic moved the key's marks to metadata
+    if name == "cle" and spec.kind == "party":
+        spec = Spec("text")  # a party's own key is typed, not chosen
     if info.default is not PydanticUndefined:
         default = info.default
     elif info.default_factory is not None:

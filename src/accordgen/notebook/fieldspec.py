@@ -1,7 +1,8 @@
 """The shape of a form field: what editor a type annotation calls for, and how values compare.
 
 :func:`analyse` turns a field's annotation into a :class:`Spec` (model, list, dict, union,
-choice, bool, int, number, date, text; anything else is edited as YAML text). Values are
+choice, bool, int, number, date, party, text; anything else is edited as YAML text). A party
+key (:data:`accordgen.models.base.Cle`) is chosen among the accord's parties by name. Values are
 compared as ``read_yaml`` gives them (:func:`same_value`), an empty optional value counting as
 an absent one (:data:`ABSENT`).
 """
@@ -18,6 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..models.base import Cle
+
+CLE_CONSTRAINTS: tuple[Any, ...] = tuple(typing.get_args(Cle)[1:])
+"""The metadata that marks a party key (pydantic moves it to ``FieldInfo.metadata``)."""
+
 
 class _Absent:
     """A field left out of the YAML (the model's default applies)."""
@@ -32,13 +38,21 @@ ABSENT: Any = _Absent()
 @dataclass
 class Spec:
     """What editor a type calls for: ``kind`` is model, list, dict, union, choice, bool, int,
-    number, date, text or yaml (anything else, edited as YAML text)."""
+    number, date, party (a party key), text or yaml (anything else, edited as YAML text);
+    ``party_keys``: a dict keyed by party keys."""
 
     kind: str
     model: type[BaseModel] | None = None
     item: Spec | None = None
     branches: list[Spec] = field(default_factory=list)
     options: list[Any] = field(default_factory=list)
+    party_keys: bool = False
+
+
+def is_party_key(tp: Any) -> bool:
+    """Whether ``tp`` is the party key type (``Cle``)."""
+    return typing.get_origin(tp) is typing.Annotated and any(
+        m in CLE_CONSTRAINTS for m in typing.get_args(tp)[1:])
 
 
 def analyse(tp: Any) -> tuple[Spec, bool]:
@@ -47,6 +61,8 @@ def analyse(tp: Any) -> tuple[Spec, bool]:
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
+            if is_party_key(tp):
+                return Spec("party"), optional
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -60,7 +76,8 @@ def analyse(tp: Any) -> tuple[Spec, bool]:
     if origin is list:
         return Spec("list", item=analyse(args[0] if args else Any)[0]), optional
     if origin is dict:  # keyed by a short name; the spec of the values
-        return Spec("dict", item=analyse(args[1] if len(args) > 1 else Any)[0]), optional
+        return Spec("dict", item=analyse(args[1] if len(args) > 1 else Any)[0],
+                    party_keys=bool(args) and is_party_key(args[0])), optional
     if origin is typing.Literal:
         return Spec("choice", options=list(args)), optional
     if isinstance(tp, type):

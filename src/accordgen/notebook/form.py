@@ -27,7 +27,7 @@ from ..errors import AccordgenError, InputError, ValidationError
 from ..kinds import Kind, get_kind
 from ..render.output import write_atomic
 from ..safeio import read_regular_file
-from ..yamlio import MAX_BYTES, parse_yaml
+from ..yamlio import MAX_BYTES, parse_yaml, read_yaml
 from . import roundtrip as rt
 from .collection import ListEditor
 from .composite import ModelEditor
@@ -73,6 +73,7 @@ class Formulaire:
         self.document: Document | None = None
         self.chemin_docx: Path | None = None
         self._construction = True
+        self._parties: list[tuple[str, str]] | None = None
         self.avertissements: list[str] = []
         self.titre, self.etat, self.synthese, self.message = W.HTML(), W.HTML(), W.HTML(), W.HTML()
         self.attention = W.HTML()
@@ -110,6 +111,7 @@ class Formulaire:
     def recharger(self) -> None:
         """(Re)read the YAML file and rebuild the fields."""
         self._construction = True
+        self._parties = None
         self.message.value = ""
         try:
             self.fichier = rt.YamlFile(self.path)
@@ -133,6 +135,25 @@ class Formulaire:
         self.corps.children = (self.racine.widget,)
         self._construction = False
         self.valider()
+
+    def parties(self) -> list[tuple[str, str]]:
+        """The accord's parties as (key, designation): from this file for an accord, from the
+        accord it points at otherwise (read once per opening; empty when unreadable, the
+        dossier check then says why)."""
+        if self._parties is None:
+            values: Any = self.fichier.values
+            if values.get("type") != "accord":
+                try:
+                    ref = values.get("accord")
+                    values = read_yaml(self.path.parent / ref) if isinstance(ref, str) and ref else {}
+                except (AccordgenError, OSError):
+                    values = {}
+            found = values.get("parties") if isinstance(values, dict) else None
+            self._parties = [
+                (p["cle"], str(p.get("designation") or p.get("denomination") or p["cle"]))
+                for p in (found if isinstance(found, list) else [])
+                if isinstance(p, dict) and isinstance(p.get("cle"), str) and p["cle"]]
+        return self._parties
 
     # --- validation -------------------------------------------------------------------
     def editeurs(self) -> dict[str, FieldEditor]:

@@ -3,6 +3,7 @@ other shape."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from enum import Enum
@@ -39,6 +40,9 @@ class ScalarEditor(FieldEditor):
         if kind == "bool":
             self.entree: W.ValueWidget = W.Checkbox(value=bool(value), indent=False, description="oui",
                                                     layout=shared("auto"), style=shared("style-case"))
+        elif kind == "party":
+            self.entree = W.Dropdown(options=party_options(form, value, self.required), value=value or ABSENT,
+                                     layout=shared("choix"), style=shared("style-description"))
         elif kind == "choice":
             options: list[tuple[str, Any]] = []
             if not self.required or value is None:
@@ -68,10 +72,34 @@ class ScalarEditor(FieldEditor):
         self.entree.add_class("accordgen-entree")
         self.tag(self.entree, "accordgen-champ")
         self.entree.observe(self._changed, names="value")
-        self.widget = self._labelled(self.entree)
+        self.calendrier: W.DatePicker | None = None
+        if kind == "date":  # a picker beside the typed date: each fills the other
+            self.calendrier = W.DatePicker(value=_iso_date(self.raw()), layout=shared("auto"),
+                                           tooltip="Choisir la date dans un calendrier")
+            self.calendrier.add_class("accordgen-calendrier")
+            self.tag(self.calendrier, "accordgen-calendrier")
+            self.calendrier.observe(self._date_choisie, names="value")
+            self.entree.observe(self._date_tapee, names="value")
+            self.widget = self._labelled(W.HBox([self.entree, self.calendrier], layout=shared("auto")))
+        else:
+            self.widget = self._labelled(self.entree)
+
+    def _date_choisie(self, change: Any) -> None:
+        """A date picked in the calendar: typed in the field as ``JJ/MM/AAAA``."""
+        if change["new"] is not None and _iso_date(self.raw()) != change["new"]:
+            self.entree.value = date_affichee(change["new"])
+
+    def _date_tapee(self, _change: Any) -> None:
+        """A date typed: the calendar shows it (left as it is while the text is no date)."""
+        assert self.calendrier is not None
+        picked = _iso_date(self.raw())
+        if picked is not None and picked != self.calendrier.value:
+            self.calendrier.value = picked
 
     def raw(self) -> Any:
         value, kind = self.entree.value, self.spec.kind
+        if kind == "party":
+            return value if isinstance(value, str) and value else ABSENT
         if kind in ("bool", "choice"):
             return bool(value) if kind == "bool" else value
         text = str(value).strip()
@@ -98,6 +126,8 @@ class ScalarEditor(FieldEditor):
         return text
 
     def local_problems(self) -> Iterator[tuple[str, str]]:
+        if self.spec.kind == "party":
+            yield from ((self.path, m) for m in party_problems(self.form, self.entree.value))
         if self.spec.kind == "yaml" and str(self.entree.value).strip():
             try:
                 parse_yaml(str(self.entree.value))
@@ -110,3 +140,33 @@ class ScalarEditor(FieldEditor):
             return rt.commented(value)
         return rt.scalar_node(value, old_node, as_date=self.spec.kind == "date")
 
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """The date ``value`` (``AAAA-MM-JJ``) names, or None."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def party_options(form: Formulaire, value: Any, required: bool, empty: Any = ABSENT) -> list[tuple[str, Any]]:
+    """A drop-down's options for a party key: the accord's parties by their designation (the
+    key is the value), an unknown ``value`` kept and named as such."""
+    parties = form.parties()
+    options: list[tuple[str, Any]] = []
+    if not required or not value:
+        options.append(("— non renseigné —" if not required else "— choisir une partie —", empty))
+    options += [(nom, cle) for cle, nom in parties]
+    if value and value not in [cle for cle, _ in parties]:
+        options.append((f"« {value} » (aucune partie de l'accord n'a cette clé)", value))
+    return options
+
+
+def party_problems(form: Formulaire, value: Any) -> list[str]:
+    """The message for a party key the accord does not know (none when its parties are unknown)."""
+    keys = [cle for cle, _ in form.parties()]
+    if isinstance(value, str) and value and keys and value not in keys:
+        noms = ", ".join(f"« {nom} »" for _, nom in form.parties())
+        return [f"« {value} » ne désigne aucune partie de l'accord : choisissez parmi {noms}"]
+    return []
