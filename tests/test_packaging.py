@@ -23,6 +23,9 @@ def test_environment_yml_matches_pyproject() -> None:
     wanted = {_name(r) for r in project["dependencies"] + extras["dask"] + extras["dev"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # what conda-forge lacks comes from PyPI, in the `pip:` list (`-e .` is the project itself)
+    conda |= {_name(d) for e in env["dependencies"] if isinstance(e, dict) for d in e.get("pip", [])
+              if not d.startswith("-")}
     conda = {"dask" if n in ("dask", "distributed") else n for n in conda}
     wanted = {"dask" if n == "dask" else n for n in wanted}
     assert conda == wanted, f"différences : {sorted(conda ^ wanted)}"
