@@ -51,7 +51,8 @@ def embedding(tmp_path: Path) -> Path:
 
 def test_replace_embedded_as_docxtpl(embedding: Path) -> None:
     folder = embedding.parent
-    ours = render_template(embedding, {"nom": "Orange"}, embedded={folder / "modele.xlsx": folder / "budget.xlsx"})
+    ours = render_template(embedding, {"nom": "Orange"}, embedded={folder / "modele.xlsx": folder / "budget.xlsx"},
+                           typography=None)  # docxtpl has no typography pass
     theirs = oracle(embedding, {"nom": "Orange"},
                     prepare=lambda tpl: tpl.replace_embedded(str(folder / "modele.xlsx"),
                                                              str(folder / "budget.xlsx")) or {})
@@ -63,7 +64,8 @@ def test_replace_embedded_as_docxtpl(embedding: Path) -> None:
 def test_replace_zipname_as_docxtpl(embedding: Path) -> None:
     folder = embedding.parent
     name = "word/embeddings/Feuille1.xlsx"
-    ours = render_template(embedding, {"nom": "Orange"}, zipnames={name: folder / "budget.xlsx"})
+    ours = render_template(embedding, {"nom": "Orange"}, zipnames={name: folder / "budget.xlsx"},
+                           typography=None)  # docxtpl has no typography pass
     theirs = oracle(embedding, {"nom": "Orange"},
                     prepare=lambda tpl: tpl.replace_zipname(name, str(folder / "budget.xlsx")) or {})
     assert members(assert_same(ours, theirs) and ours)[name] == members(theirs)[name] \
@@ -110,7 +112,8 @@ def _links(parts: dict[str, bytes], name: str) -> list[str]:
 
 def test_image_with_a_link_as_docxtpl_anchor(linked_logo: Path) -> None:
     logo = linked_logo.parent / "logo.png"
-    ours = render_template(linked_logo, {"logo": Image(logo, width_mm=20, url=URL)})
+    ours = render_template(linked_logo, {"logo": Image(logo, width_mm=20, url=URL)},
+                           typography=None)  # docxtpl has no typography pass
     theirs = oracle(linked_logo, {}, prepare=lambda tpl: {"logo": InlineImage(tpl, str(logo), width=Mm(20), anchor=URL)})
     parts = assert_same(ours, theirs)
     for name in ("word/document.xml", "word/header1.xml"):
