@@ -150,9 +150,12 @@ def run_all_cells(page: Any) -> None:
         started = any(p != "[ ]:" for p in seen)
         if not started and time.monotonic() - clicked_at > 10:  # (again, if the first was too early)
             dialog = page.locator(".jp-Dialog")
-            if dialog.count():  # a modal dialog would swallow the click: say which (seen once, loaded)
-                pytest.fail("une boîte de dialogue de JupyterLab bloque l'exécution : "
-                            + " | ".join(dialog.all_inner_texts())[:800])
+            if dialog.count():  # a modal dialog swallows the click: let it go, else say which
+                try:
+                    dialog.first.wait_for(state="detached", timeout=30_000)
+                except Exception:  # noqa: BLE001 - Playwright's timeout: report what blocks
+                    pytest.fail("une boîte de dialogue de JupyterLab bloque l'exécution : "
+                                + " | ".join(dialog.all_inner_texts())[:800])
             page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^(Exécution|Run)$")).first.click()
             page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
             clicked_at = time.monotonic()
