@@ -25,8 +25,8 @@ from lxml import etree
 
 from ..charte import Charter
 from ..rules.typography import apply_text
+from .ooxml import RPR_ORDER, SECT_ORDER, W, child, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -38,37 +38,9 @@ FOOTER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.foot
 IMAGE_CT = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
 
 
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
-
-# Schema order of the children this module inserts (CT_RPr, CT_SectPr).
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
-              "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
-              "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight",
-              "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
-              "eastAsianLayout", "specVanish", "oMath"]
-_SECT_ORDER = ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz",
-               "pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
-               "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
-               "printerSettings", "sectPrChange"]
 _TITLE_NAME = re.compile(r"^(title|subtitle|heading [1-9])$", re.IGNORECASE)
 
-
-def child(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
-    """``parent``'s ``w:tag`` child, created at its schema position when missing."""
-    found = parent.find(w(tag))
-    if found is not None:
-        return found
-    new = etree.Element(w(tag))
-    rank = order.index(tag)
-    for index, existing in enumerate(parent):
-        name = etree.QName(existing).localname
-        if name in order and order.index(name) > rank:
-            parent.insert(index, new)
-            return new
-    parent.append(new)
-    return new
 
 
 def _xml(root: etree._Element) -> bytes:
@@ -95,7 +67,7 @@ def apply_charter(members: dict[str, bytes], charter: Charter) -> None:
 # --- styles ----------------------------------------------------------------------------------
 
 def _set_fonts(rpr: etree._Element, font: str) -> None:
-    fonts = child(rpr, "rFonts", _RPR_ORDER)
+    fonts = child(rpr, "rFonts", RPR_ORDER)
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(w(theme), None)
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
@@ -139,7 +111,7 @@ def _styles(data: bytes, charter: Charter) -> bytes:
             if title_font:
                 _set_fonts(rpr, title_font)
             if c.couleur_titres:
-                color = child(rpr, "color", _RPR_ORDER)
+                color = child(rpr, "color", RPR_ORDER)
                 for theme in ("themeColor", "themeShade", "themeTint"):
                     color.attrib.pop(w(theme), None)
                 color.set(w("val"), c.couleur_titres)
@@ -147,7 +119,7 @@ def _styles(data: bytes, charter: Charter) -> bytes:
 
 
 def _margins(sect: etree._Element, marges: object) -> None:
-    mar = child(sect, "pgMar", _SECT_ORDER)
+    mar = child(sect, "pgMar", SECT_ORDER)
     for attr, field in (("top", "haut"), ("bottom", "bas"), ("left", "gauche"), ("right", "droite")):
         mar.set(w(attr), str(round(getattr(marges, field) * 1440 / 25.4)))
     for attr in ("header", "footer", "gutter"):
@@ -207,7 +179,7 @@ def _first_section(members: dict[str, bytes], sect: etree._Element, charter: Cha
         # a first-page header of its own, copied from the default one (its « PROJET » kept)
         headers["first"] = _copy_part(pkg, headers.get("default"), "header", "hdr", HEADER_CT)
         _reference(sect, "header", pkg.add_rel(doc_rels, RT_HEADER, headers["first"].removeprefix("word/")))
-        child(sect, "titlePg", _SECT_ORDER)
+        child(sect, "titlePg", SECT_ORDER)
         if "first" not in footers and "default" in footers:
             footers["first"] = _copy_part(pkg, footers["default"], "footer", "ftr", FOOTER_CT)
             _reference(sect, "footer", pkg.add_rel(doc_rels, RT_FOOTER, footers["first"].removeprefix("word/")))

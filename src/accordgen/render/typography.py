@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..rules.typography import DEFAULT, OBJECT, ORDINAL_HINT, Typography, apply_text, changes
+from .ooxml import RPR_ORDER, child
 
 __all__ = ["DEFAULT", "Typography", "apply", "apply_part", "apply_text"]
 
@@ -37,9 +38,6 @@ _SKIPPED = {_w("del"), _w("moveFrom")}  # deleted text (w:delText inside) is not
 _OBJECTS = {_w(t) for t in ("tab", "br", "cr", "noBreakHyphen", "softHyphen", "sym", "drawing",
                             "pict", "object", "footnoteReference", "endnoteReference")}
 _WALKED = [_P, _T, _FLDCHAR, _FLDSIMPLE, *_SKIPPED, *_OBJECTS]
-# w:rPr children that come after w:vertAlign in the schema's order (CT_RPr)
-_AFTER_VERT = {_w(t) for t in ("rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
-                               "rPrChange")}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -182,8 +180,8 @@ def _raise(t: etree._Element, offset: int, length: int) -> None:
         if content:
             nt = etree.SubElement(r, _T)
             _set_text(nt, content)
-        for child in children:
-            r.append(child)
+        for kid in children:
+            r.append(kid)
         return r
 
     raised = new_run(middle, [])
@@ -191,15 +189,7 @@ def _raise(t: etree._Element, offset: int, length: int) -> None:
     if r_pr is None:
         r_pr = etree.Element(_RPR)
         raised.insert(0, r_pr)
-    vert = r_pr.find(_VERT)
-    if vert is None:
-        vert = etree.Element(_VERT)
-        successor = next((c for c in r_pr if c.tag in _AFTER_VERT), None)
-        if successor is not None:
-            successor.addprevious(vert)
-        else:
-            r_pr.append(vert)
-    vert.set(_w("val"), "superscript")
+    child(r_pr, "vertAlign", RPR_ORDER).set(_w("val"), "superscript")
     run.addnext(raised)
     if right or after:
         raised.addnext(new_run(right, after))
