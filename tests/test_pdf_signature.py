@@ -160,7 +160,7 @@ def test_one_field_per_signatory_over_its_block(pdfs: dict[str, tuple[bytes, Pat
     for name, (docx, pdf) in pdfs.items():
         data = pdf.read_bytes()
         slots = signature_slots(docx)
-        if "version-consolidee" in name:
+        if "version-consolidee" in name or "avenant-1" in name:  # a reading document; a draft
             assert slots == [] and b"/FT /Sig" not in data and b"/FT/Sig" not in data, name
             continue
         fields = fields_of(data)

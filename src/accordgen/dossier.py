@@ -191,7 +191,11 @@ class Document:
 
     @cached_property
     def _context(self) -> dict[str, Any]:
-        return self.kind.context(self) | {"statut": self.params.statut_vue()}
+        statut = self.params.statut_vue()
+        context = self.kind.context(self) | {"statut": statut}
+        if statut["projet"] and "signature_bloc" in context:  # a draft is not to be signed:
+            context["signature_bloc"] = context["signature_bloc"] | {"a_signer": False}  # no PDF field
+        return context
 
     def context(self) -> dict[str, Any]:
         """What the template sees: the kind's context and the draft status (``statut``)."""

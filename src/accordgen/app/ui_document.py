@@ -250,12 +250,17 @@ class DocumentLine:
             folder = Path(tempfile.mkdtemp(dir=process_tempdir("accordgen-app-")))
             (pdf,) = convert(self.sortie, folder, pdfa=True, fields=True)
             content = pdf.read_bytes()
+            projet = self.app.loader.load(self.path).context()["statut"]["projet"]  # no field on a draft
         except AccordgenError as exc:
             self.status.value = message(f"PDF à signer impossible : {exc}", ok=False)
             return
         finally:
             self.signer.disabled = False
-        self.status.value = message("PDF à signer prêt : PDF/A-2b, un champ de signature par signataire.")
+        if projet:
+            self.status.value = message("Document en projet : PDF/A-2b sans champ de signature ; passez-le "
+                                        "en « Définitif » pour le faire signer.", ok=False)
+        else:
+            self.status.value = message("PDF à signer prêt : PDF/A-2b, un champ de signature par signataire.")
         name = f"{self.sortie.stem}-a-signer.pdf"
         self.links.value = (self.links.value.split('<a class="ag-download" download="' + name)[0]
                             + download_link(content, name, "application/pdf",
