@@ -62,7 +62,8 @@ def app_server(workspace: Path, state: Path) -> Iterator[tuple[str, float]]:
             if proc.poll() is not None:
                 pytest.fail(f"accordgen app s'est arrêté :\n{(state / 'app.log').read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as r:
+                # a static file: asking for the page itself would start a kernel for nothing
+                with urllib.request.urlopen(url + "voila/static/voila.js", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:

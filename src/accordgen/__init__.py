@@ -9,6 +9,7 @@ Public API::
 
 from __future__ import annotations
 
+from . import lazyimports  # noqa: F401 - first: defers a slow import of jsonschema
 from .dossier import Document, load
 from .errors import (
     AccordgenError,

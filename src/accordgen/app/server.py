@@ -51,8 +51,21 @@ def workspace_for(folder: str | None) -> Path:
     return found
 
 
+# ``python -m voila``, with the slow import of jsonschema's IRI checker deferred first
+# (:mod:`accordgen.lazyimports`, loaded by path: importing the accordgen package would cost more).
+_VOILA = ("import importlib.util, sys\n"
+          "spec = importlib.util.spec_from_file_location('accordgen_lazyimports', {path!r})\n"
+          "module = importlib.util.module_from_spec(spec)\n"
+          "spec.loader.exec_module(module)\n"
+          "module.defer_slow_imports()\n"
+          "sys.argv[0] = 'voila'\n"
+          "from voila.app import main\n"
+          "sys.exit(main())\n")
+
+
 def voila_command(notebook: Path, host: str, port: int, token: str | None, open_browser: bool) -> list[str]:
-    argv = [sys.executable, "-m", "voila", str(notebook),
+    lazy = Path(__file__).resolve().parent.parent / "lazyimports.py"
+    argv = [sys.executable, "-c", _VOILA.format(path=str(lazy)), str(notebook),
             f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
             "--VoilaConfiguration.show_tracebacks=False", "--strip_sources=True",
             "--Voila.log_level=WARN"]
