@@ -61,3 +61,41 @@ def test_a_dead_warm_address_falls_back_to_a_cold_run(tmp_path: Path, monkeypatc
     docx.write_bytes(b"PK")
     with pytest.raises(preview.PreviewError, match="LibreOffice n'est pas installé"):
         preview.pdf_bytes(docx, wait=0.5)
+
+
+def test_a_warm_libreoffice_not_listening_is_given_up_at_once(tmp_path: Path) -> None:
+    """While the app's LibreOffice is still starting (nothing listens yet), the preview waits
+    for it in steps of 0.1 s up to its limit; unoserver's own client would sleep 10 s."""
+    import time
+
+    from accordgen.app.server import free_port
+
+    start = time.monotonic()
+    with pytest.raises(OSError):
+        preview._warm_pdf(f"127.0.0.1:{free_port()}", b"", wait=0.5)
+    assert time.monotonic() - start < 3
+
+
+def test_the_first_generation_of_each_kind_is_warmed_up_in_the_kernel_loop(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the home page is built, one document of each kind is rendered (in memory) on the
+    kernel's event loop; outside a loop nothing is scheduled."""
+    import asyncio
+
+    from accordgen.app import warmup
+
+    app = Application(init_workspace(tmp_path / "espace").path)
+    docs = [line.doc for row in app.rows for line in row.documents]
+    assert not warmup.schedule(docs)
+    rendered: list[str] = []
+    monkeypatch.setattr(warmup, "_render", lambda doc: rendered.append(doc.kind.name))
+    monkeypatch.setattr(warmup, "DELAY", 0.0)
+
+    async def kernel() -> bool:
+        scheduled = warmup.schedule(docs)
+        await asyncio.sleep(0.5)
+        return scheduled
+
+    assert asyncio.run(kernel())
+    assert sorted(rendered) == sorted({d.kind.name for d in docs if d is not None})
+    assert {"accord", "avenant-renouvellement", "convention-specifique", "lettre-resiliation"} <= set(rendered)

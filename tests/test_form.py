@@ -109,6 +109,7 @@ def test_every_kind_edits_one_text_field_in_place(kind_name: str, dossier: Path,
     path = dossier / source.relative_to(EXAMPLE) if source.is_relative_to(EXAMPLE) else source
     before = path.read_text(encoding="utf-8")
     form = Formulaire(path, tmp_path / "out")
+    form.ouvrir_onglets()  # every field, not only those of the first tab
     chosen = None
     for field_path, ed in form.editeurs().items():
         if not (isinstance(ed, ScalarEditor) and ed.spec.kind == "text"):
@@ -127,6 +128,45 @@ def test_every_kind_edits_one_text_field_in_place(kind_name: str, dossier: Path,
     assert form.enregistrer(), form.message.value
     diff = changed_lines(before, path.read_text(encoding="utf-8"))
     assert len(diff) == 2 and diff[0].endswith(old) and diff[1].endswith(old + " bis"), (field_path, diff)
+
+
+# --- tabs built when opened ---------------------------------------------------------------
+
+def widget_count(widget: object) -> int:
+    return 1 + sum(widget_count(c) for c in getattr(widget, "children", ()) or ())
+
+
+def test_a_tab_is_built_when_opened_and_the_file_is_kept(dossier: Path, tmp_path: Path) -> None:
+    """The accord's form opens on « Général »: its axes and parties (a thousand widgets, seconds
+    in the browser) are built when their tab is opened; untouched, the file is unchanged."""
+    path = dossier / "accord.yaml"
+    before = path.read_bytes()
+    form = Formulaire(path, tmp_path / "out")
+    assert form.racine is not None
+    assert form.racine.a_construire() == ["actes", "parties", "axes", "clauses", "signature"]
+    assert widget_count(form.widget) < 300
+    assert "axes[0].titre" not in form.editeurs() and not form.a_modifications()
+    assert form.enregistrer() and path.read_bytes() == before  # unopened tabs keep their values
+
+    tab = form.racine.widget.children[1]
+    tab.selected_index = form.racine.onglets.index("Axes")  # the drafter opens « Axes »
+    assert "axes" not in form.racine.a_construire() and widget_count(form.widget) > 600
+    titre = form.editeurs()["axes[0].titre"]
+    assert "accordgen-champ-axes-0-titre" in titre.entree._dom_classes
+    titre.entree.value = titre.entree.value + " (révisé)"
+    assert form.enregistrer(), form.message.value
+    diff = changed_lines(before.decode("utf-8"), path.read_text(encoding="utf-8"))
+    assert len(diff) == 2 and diff[1].endswith("(révisé)"), diff
+    assert form.racine.a_construire() == ["actes", "parties", "clauses", "signature"]
+
+
+def test_a_problem_in_an_unopened_tab_is_shown_beside_its_field(dossier: Path, tmp_path: Path) -> None:
+    path = dossier / "accord.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("380129866", "380129867"), encoding="utf-8")
+    form = Formulaire(path, tmp_path / "out")
+    assert form.racine is not None and "parties" not in form.racine.a_construire()
+    assert "axes" in form.racine.a_construire()
+    assert "SIREN invalide" in form.editeurs()["parties[1].siren"].erreur.value
 
 
 # --- validation -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import ctypes
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -41,6 +42,18 @@ def watchdog():  # the app gone: what unoserver has not stopped 5 s later is kil
     time.sleep(5)
     os.killpg(0, signal.SIGKILL)
 
+def warm_up():  # one conversion once LibreOffice answers: the first costs twice the next ones
+    from unoserver.client import UnoClient
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', {port}), 0.5).close()
+            UnoClient(server='127.0.0.1', port='{port}', host_location='local').convert(
+                inpath={warm!r}, convert_to='pdf')
+            return
+        except Exception:
+            time.sleep(0.3)
+
 threading.Thread(target=watchdog, daemon=True).start()
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
@@ -51,6 +64,8 @@ while time.monotonic() < deadline:
         time.sleep(0.3)
 time.sleep({delay})
 sys.path.append({site!r})
+if {warm!r}:
+    threading.Thread(target=warm_up, daemon=True).start()
 from unoserver.server import main
 sys.argv = ['unoserver'] + sys.argv[1:]
 main()
@@ -74,6 +89,14 @@ def _site_of_unoserver() -> str | None:
     return str(Path(unoserver.__file__).resolve().parent.parent)
 
 
+def _warm_up_document() -> Path | str:
+    """A small DOCX of accordgen's own (a packaged template) LibreOffice converts once at start."""
+    from ..resources import TEMPLATES, packaged
+
+    path = packaged(TEMPLATES) / "lettre_resiliation.docx"
+    return path if path.is_file() else ""
+
+
 def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = None,
                       delay: float = 3.0) -> subprocess.Popen[bytes] | None:
     """Start unoserver on 127.0.0.1:``port`` (LibreOffice on ``uno_port``), or None when the
@@ -89,7 +112,8 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     profile = Path(tempfile.mkdtemp(prefix="accordgen-office-"))
     log = (profile / "unoserver.log").open("wb")
     host, wait_port = after or ("127.0.0.1", 0)
-    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0)
+    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0, port=port,
+                          warm=str(_warm_up_document()))
     if after is None:
         code = code.replace("deadline = time.monotonic() + 60", "deadline = 0")
     argv = [SYSTEM_PYTHON, "-c", code, "--interface", "127.0.0.1", "--port", str(port),
@@ -107,15 +131,17 @@ def _warm_pdf(address: str, docx: bytes, wait: float) -> bytes:
     from unoserver.client import UnoClient
 
     host, _, port = address.rpartition(":")
-    client = UnoClient(server=host, port=port, host_location="local")
     deadline = time.monotonic() + wait
-    while True:
+    while True:  # unoserver listens once LibreOffice is up; its client would retry every 10 s
         try:
-            return bytes(client.convert(indata=docx, convert_to="pdf"))
-        except (ConnectionError, OSError):
+            socket.create_connection((host, int(port)), 0.5).close()
+            break
+        except OSError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.2)
+            time.sleep(0.1)
+    client = UnoClient(server=host, port=port, host_location="local")
+    return bytes(client.convert(indata=docx, convert_to="pdf"))
 
 
 def pdf_bytes(docx_path: Path, wait: float = 30.0) -> bytes:

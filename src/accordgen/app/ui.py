@@ -16,7 +16,7 @@ from ..dossier import Loader
 from ..errors import AccordgenError
 from ..models.base import today
 from ..rules.fr import date_longue
-from . import data, ui_create
+from . import data, ui_create, warmup
 from .ui_document import DocumentLine, download_link
 
 STYLE = """<style>
@@ -215,4 +215,6 @@ def application(espace: str | Path = "") -> Any:
 
     if get_ipython() is not None:  # in the served notebook: the browser's « quitter ? » warning
         display(HTML(BEFOREUNLOAD))
-    return Application(workspace).widget
+    app = Application(workspace)
+    warmup.schedule(line.doc for row in app.rows for line in row.documents)
+    return app.widget

@@ -34,7 +34,9 @@ def resume(doc: Document) -> Any:
     the warnings (odd but possible: a postmark on a Sunday, an invalid file beside it...)."""
     import pandas as pd
 
-    rows = doc.summary() + [("Attention", line) for line in doc.warnings()]
+    from .labels import avertissement_lisible
+
+    rows = doc.summary() + [("Attention", avertissement_lisible(line)) for line in doc.warnings()]
     table = pd.DataFrame(rows, columns=["Élément", "Valeur"]).set_index("Élément")
     return table
 

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
+from pydantic.fields import FieldInfo
 from ruamel.yaml.comments import CommentedMap
 
 from . import roundtrip as rt
 from .editor import FieldEditor, make_editor, model_field_editor
-from .fieldspec import ABSENT, Spec, analyse, is_empty, same_value
+from .fieldspec import ABSENT, Spec, analyse, fits_shape, is_empty, same_value
 from .labels import esc, html, libelle, shared, title_html
 
 if TYPE_CHECKING:
@@ -27,8 +28,12 @@ class ModelEditor(FieldEditor):
         data = self.initial if isinstance(self.initial, dict) else {}
         fields = spec.model.model_fields
         self.root = root
+        # The root's parts in tabs of their own are built when their tab is opened (LazyEditor):
+        # an accord's axes and parties alone are a thousand widgets, seconds in the browser.
         self.champs: dict[str, FieldEditor] = {
-            name: model_field_editor(form, name, info, data.get(name, ABSENT))
+            name: (LazyEditor(form, name, info, data.get(name, ABSENT))
+                   if root and own_tab_field(form, name, info, data.get(name, ABSENT))
+                   else model_field_editor(form, name, info, data.get(name, ABSENT)))
             for name, info in fields.items() if not (root and name == "type")}
         # keys the model does not know stay in the data: pydantic names them (« champ inconnu »)
         self.inconnus = {k: v for k, v in data.items() if k not in fields}
@@ -42,16 +47,39 @@ class ModelEditor(FieldEditor):
     def _tabs(self) -> W.Widget:
         """One tab per part (a sub-model or a list of them), the simple fields first."""
         def own(e: FieldEditor) -> bool:
-            return _own_tab(e.spec) or getattr(e, "own_tab", False)
+            return isinstance(e, LazyEditor) or _own_tab(e.spec) or getattr(e, "own_tab", False)
 
         general = [e for e in self.champs.values() if not own(e)]
-        tabs = [(libelle(n), e) for n, e in self.champs.items() if own(e)]
-        children = ([W.VBox([e.widget for e in general])] if general else []) + [
-            W.VBox([e.widget]) for _, e in tabs]
-        self.onglets = (["Général"] if general else []) + [t for t, _ in tabs]
+        tabs = [n for n, e in self.champs.items() if own(e)]
+        self.boites = {n: W.VBox([self.champs[n].widget]) for n in tabs}
+        children = ([W.VBox([e.widget for e in general])] if general else []) + list(self.boites.values())
+        self.noms_onglets: list[str | None] = ([None] if general else []) + tabs
+        self.onglets = (["Général"] if general else []) + [libelle(n) for n in tabs]
+        if not general and tabs:
+            self.construire(tabs[0])  # the tab shown first
         tab = W.Tab(children=children, titles=self.onglets)
         tab.add_class("accordgen-onglets")
+        tab.observe(self._onglet_ouvert, names="selected_index")
         return W.VBox([self.erreur, tab])
+
+    def _onglet_ouvert(self, change: dict[str, Any]) -> None:
+        index = change["new"]
+        name = self.noms_onglets[index] if isinstance(index, int) and 0 <= index < len(self.noms_onglets) else None
+        if name is not None and isinstance(self.champs[name], LazyEditor):
+            self.construire(name)
+            self.form.valider()  # its fields get their paths and messages
+
+    def construire(self, name: str) -> FieldEditor:
+        """The editor of the part ``name``, built now if its tab was never opened."""
+        ed = self.champs[name]
+        if isinstance(ed, LazyEditor):
+            ed = self.champs[name] = ed.build()
+            self.boites[name].children = (ed.widget,)
+        return ed
+
+    def a_construire(self) -> list[str]:
+        """The parts whose tab was never opened."""
+        return [n for n, e in self.champs.items() if isinstance(e, LazyEditor)]
 
     def children(self) -> list[tuple[str, FieldEditor]]:
         prefix = f"{self.path}." if self.path else ""
@@ -88,6 +116,44 @@ class ModelEditor(FieldEditor):
                 target[name] = node
             previous = name
         return target
+
+
+class LazyEditor(FieldEditor):
+    """A part of the root in a tab not opened yet: the value read from the file, unchanged,
+    until :meth:`build` gives the part's editor (when the tab is opened, a message must be
+    shown inside it, or a field of it is asked for)."""
+
+    def __init__(self, form: Formulaire, name: str, info: FieldInfo, initial: Any) -> None:
+        spec, _optional = analyse(info.annotation)
+        super().__init__(form, spec, name=name, required=info.is_required(), initial=initial)
+        self.info = info
+        wait = html("<p style='color:#555'>Ouverture de l'onglet…</p>")
+        self.widget = W.VBox([self.erreur, wait], layout=shared("ligne"))
+
+    def build(self) -> FieldEditor:
+        construction, self.form._construction = self.form._construction, True
+        try:
+            return model_field_editor(self.form, self.name, self.info, self.initial)
+        finally:
+            self.form._construction = construction
+
+    def raw(self) -> Any:
+        return self.initial
+
+    def value_to_write(self) -> Any:
+        return self.initial
+
+    def to_node(self, old_node: Any, old_raw: Any) -> Any:
+        return old_node  # never edited: the file's own node
+
+
+def own_tab_field(form: Formulaire, name: str, info: FieldInfo, initial: Any) -> bool:
+    """Whether the root field ``name`` gets a tab of its own, decided before its editor is
+    built (as :func:`~.editor.model_field_editor` would build it)."""
+    spec, _optional = analyse(info.annotation)
+    if name == "clauses" and spec.kind == "dict" and getattr(form.kind, "clause_topics", ()):
+        return True  # the clause library's topics (ClausesEditor)
+    return fits_shape(spec, initial) and _own_tab(spec)
 
 
 def _own_tab(spec: Spec) -> bool:

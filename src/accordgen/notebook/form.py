@@ -30,10 +30,10 @@ from ..safeio import read_regular_file
 from ..yamlio import MAX_BYTES, parse_yaml, read_yaml
 from . import roundtrip as rt
 from .collection import ListEditor
-from .composite import ModelEditor
+from .composite import LazyEditor, ModelEditor
 from .editor import FieldEditor
 from .fieldspec import Spec, same_value
-from .labels import RED, chemin_lisible, esc, libelle
+from .labels import RED, avertissement_lisible, chemin_lisible, esc, libelle
 
 __all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "form_problems"]
 
@@ -163,8 +163,19 @@ class Formulaire:
         return {p: e for p, e in self.racine.locate("") if p}
 
     def champ(self, path: str) -> FieldEditor:
-        """The editor of the field at ``path`` (``parties[0].siren``)."""
-        return self.editeurs()[path]
+        """The editor of the field at ``path`` (``parties[0].siren``), its tab built if need be."""
+        editors = self.editeurs()
+        if (path not in editors or isinstance(editors[path], LazyEditor)) and self.racine is not None:
+            self.ouvrir_onglets()
+            editors = self.editeurs()
+        return editors[path]
+
+    def ouvrir_onglets(self) -> None:
+        """Build the fields of every tab not opened yet (each is built when first shown)."""
+        if self.racine is not None and self.racine.a_construire():
+            for name in self.racine.a_construire():
+                self.racine.construire(name)
+            self.valider()
 
     def donnees(self) -> dict[str, Any]:
         """The document's parameters as the form holds them (as ``read_yaml`` gives them)."""
@@ -183,10 +194,13 @@ class Formulaire:
         if self.racine is None:
             return [("", "fichier illisible")]
         editors = self.editeurs()
-        problems = list(self.racine.local_problems())
-        warnings: list[str] = []
-        if not problems:
-            problems, warnings = form_check(self.donnees(), self.path, dossier=dossier)
+        problems, warnings = self._problemes(dossier)
+        unopened = {ed.name for ed in (self._cible(p, editors)[0] for p, _ in problems) if isinstance(ed, LazyEditor)}
+        if unopened:  # a message to show in a tab never opened: its fields are built now, and
+            for name in unopened:  # checked again (their own checks word some messages better)
+                self.racine.construire(name)
+            editors = self.editeurs()
+            problems, warnings = self._problemes(dossier)
         self.problemes, self.avertissements = problems, warnings
         messages: dict[int, list[str]] = {}
         for path, msg in problems:
@@ -198,6 +212,14 @@ class Formulaire:
                 ed.refresh_titles()
         self._afficher_synthese()
         return problems
+
+    def _problemes(self, dossier: bool) -> tuple[list[tuple[str, str]], list[str]]:
+        """The form's own checks (empty keys, unreadable YAML text), else those of ``load``."""
+        assert self.racine is not None
+        problems = list(self.racine.local_problems())
+        if problems:
+            return problems, []
+        return form_check(self.donnees(), self.path, dossier=dossier)
 
     def _cible(self, path: str, editors: dict[str, FieldEditor]) -> tuple[FieldEditor, str]:
         """The editor that shows a problem at ``path``: the field itself or its nearest parent
@@ -225,7 +247,7 @@ class Formulaire:
                 f"d'enregistrer :</b><ul style='margin:2px 0'>{items}{more}</ul></div>")
         else:
             self.synthese.value = ""
-        items = "".join(f"<li>{esc(w)}</li>" for w in self.avertissements)
+        items = "".join(f"<li>{esc(avertissement_lisible(w))}</li>" for w in self.avertissements)
         self.attention.value = (
             "<div role='status' style='color:#8a5a00;border:1px solid #d9a400;padding:4px 10px;"
             "border-radius:4px'><b>Attention (n'empêche pas d'enregistrer) :</b>"

@@ -56,6 +56,16 @@ def chemin_lisible(path: str) -> str:
     return " › ".join(out) or "Document"
 
 
+_WARNING_PATH = re.compile(r"^([a-z_][a-z0-9_]*(?:\[\d+\]|\.[a-z_][a-z0-9_-]*)*) : ")
+
+
+def avertissement_lisible(text: str) -> str:
+    """A warning « actions[0].intitule : … » as the drafter reads it: « Actions n° 1 ›
+    Intitulé : … »."""
+    found = _WARNING_PATH.match(text)
+    return f"{chemin_lisible(found.group(1))} : {text[found.end():]}" if found else text
+
+
 def slug(path: str) -> str:
     """A path as a CSS class suffix: ``parties[0].siren`` -> ``parties-0-siren``."""
     return re.sub(r"[^A-Za-z0-9_]+", "-", path).strip("-")
