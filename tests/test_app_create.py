@@ -122,3 +122,46 @@ def test_new_letter(workspace: Path) -> None:
                                     contact="Madame Claire EXEMPLE"))
     doc = accordgen.load(path)
     assert doc.params.date_envoi == dt.date(2026, 3, 2) and doc.params.contact.nom == "Madame Claire EXEMPLE"
+
+
+def test_texts_left_to_complete_warn_in_a_draft_and_block_a_final_document(workspace: Path) -> None:
+    """A new convention carries « [à compléter] » where the drafter gave nothing yet: each such
+    field is named in a warning (the form's « Attention », ``check``); the same file set to
+    ``statut: definitif`` is refused, since it would be signed with the mark in it."""
+    accord = workspace / "dossiers" / DOSSIER / "accord.yaml"
+    path = create.new_document(Loader(), accord, "convention-specifique",
+                               dict(axe="2", date_debut="03/03/2025", date_fin="01/06/2025"))
+    text = path.read_text(encoding="utf-8")
+    assert "[à compléter]" in text
+    warnings = [w for w in accordgen.load(path).warnings() if "[à compléter]" in w]
+    assert warnings and all(" : texte encore « [à compléter] »" in w for w in warnings), warnings
+    assert any(w.startswith("actions[0].intitule : ") for w in warnings), warnings
+    path.write_text(text.replace("statut: projet", "statut: definitif"), encoding="utf-8")
+    with pytest.raises(accordgen.ValidationError) as info:
+        accordgen.load(path)
+    assert "actions[0].intitule : texte encore « [à compléter] » dans un document définitif" in str(info.value)
+    assert str(path) in str(info.value)
+    # completed, the final document loads without the warning
+    done = text.replace("statut: projet", "statut: definitif").replace("[à compléter]", "Atelier numérique")
+    path.write_text(done, encoding="utf-8")
+    assert not [w for w in accordgen.load(path).warnings() if "compléter" in w]
+
+
+def test_the_mark_is_found_whatever_its_case_and_accents() -> None:
+    from accordgen.rules.a_completer import fields_to_complete
+
+    values = {"objet": "Objet [A COMPLETER]", "parties": [{"adresse": ["1 rue", "[à  compléter ]"]}],
+              "titre": "à compléter plus tard", "n": 3}
+    assert list(fields_to_complete(values)) == ["objet", "parties[0].adresse[1]"]
+
+
+def test_the_form_names_the_field_to_complete_in_french(workspace: Path) -> None:
+    from accordgen.notebook.form import Formulaire
+
+    accord = workspace / "dossiers" / DOSSIER / "accord.yaml"
+    path = create.new_document(Loader(), accord, "convention-specifique",
+                               dict(axe="2", date_debut="03/03/2025", date_fin="01/06/2025"))
+    form = Formulaire(path)
+    assert form.problemes == []  # a warning, not a problem: the draft can be saved and generated
+    assert "Actions n° 1 › Intitulé : texte encore « [à compléter] »" in form.attention.value
+    assert "actions[0]" not in form.attention.value

@@ -28,10 +28,11 @@ from .kinds.base import DocumentKind, KeyDate, Problem, Span
 from .library import Libraries, Library
 from .models.accord import Accord
 from .models.avenant import AvenantRenouvellement
-from .models.base import Modele, french_problems
+from .models.base import Modele, Statut, french_problems
 from .models.derive import DocumentDerive
 from .overrides import set_path
 from .resources import find_workspace
+from .rules import a_completer
 from .safeio import resolve as resolve_path
 from .yamlio import read_yaml
 
@@ -216,6 +217,7 @@ class Document:
     def warnings(self) -> list[str]:
         """French lines: the kind's warnings, then the dossier's invalid siblings."""
         own = [f"{p} : {m}" if p else m for p, m in self.kind.warnings(self)]
+        own += [f"{p} : {a_completer.WARNING}" for p in a_completer.fields_to_complete(self.params.model_dump())]
         return own + self.dossier.sibling_problems(self.path)
 
     @property
@@ -250,6 +252,8 @@ def validate_params(raw: dict[str, Any], path: Path, kind: str | None = None) ->
     except pydantic.ValidationError as exc:
         raise ValidationError(path, french_problems(exc)) from None
     problems = list(doc_kind.problems(params))
+    if getattr(params, "statut", None) is Statut.DEFINITIF:  # the text to sign: nothing left to fill
+        problems += [(field, a_completer.PROBLEM) for field in a_completer.fields_to_complete(raw)]
     if problems:
         raise ValidationError(path, problems)
     return doc_kind, params

@@ -28,9 +28,9 @@ from ..errors import AccordgenError, ValidationError
 from ..kinds import get_kind
 from ..render.output import write_atomic
 from ..resources import DOSSIERS
+from ..rules.a_completer import A_COMPLETER
 from ..rules.saisie import date_saisie
 
-A_COMPLETER = "[à compléter]"
 ACCORD = "accord.yaml"
 DERIVED = {  # kind -> (file prefix, French name for the header comment)
     "avenant-renouvellement": ("avenant", "Avenant de renouvellement n° {n}, créé"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import AccordgenError
+from ..notebook.labels import avertissement_lisible
 from ..render.output import write_atomic
 from . import data
 from .preview import PreviewError, page_images, pdf_bytes
@@ -171,7 +172,7 @@ class DocumentLine:
         except AccordgenError as exc:
             self.summary.value = message(f"À corriger : {exc}", ok=False)
             return
-        rows = doc.summary() + [("Attention", line) for line in doc.warnings()]
+        rows = doc.summary() + [("Attention", avertissement_lisible(line)) for line in doc.warnings()]
         self.summary.value = "<h4>Résumé</h4>" + summary_html(rows)
 
     # --- generation and preview ---------------------------------------------------------------
