@@ -632,3 +632,28 @@ def test_a_date_is_picked_or_typed_in_french_and_saved_iso(dossier: Path, tmp_pa
     field.calendrier.value = dt.date(2022, 7, 4)
     assert form.problemes == [] and form.enregistrer(), form.message.value
     assert changed_lines(before, path.read_text(encoding="utf-8")) == ["-  date: 2022-07-01", "+  date: 2022-07-04"]
+
+
+def test_the_accord_form_offers_its_parties_as_typed_before_saving(dossier: Path, tmp_path: Path) -> None:
+    """A party renamed or given another key in the accord's form: the drop-downs that choose a
+    party (signatories, each axis's contributions) offer it at once, not after a save."""
+    path = dossier / "accord.yaml"
+    before = path.read_bytes()
+    form = Formulaire(path, tmp_path / "out")
+    form.ouvrir_onglets()
+    signataire = form.champ("signature.signataires[1]").entree
+    apport = form.champ("axes[0].apports[1].partie").entree
+    assert dict(signataire.options)["La société ORANGE"] == "orange"
+    chosen = signataire.value
+
+    form.champ("parties[1].designation").entree.value = "La société ORANGE SA"
+    assert dict(signataire.options)["La société ORANGE SA"] == "orange" and signataire.value == chosen
+    assert "La société ORANGE" not in dict(apport.options) and apport.value == "orange"
+    assert form.problemes == [], form.problemes
+
+    form.champ("parties[1].cle").entree.value = "orange-sa"
+    assert dict(apport.options)["La société ORANGE SA"] == "orange-sa"
+    assert apport.value == "orange"  # kept, and named as no party's key
+    assert "aucune partie de l'accord n'a cette clé" in dict((v, k) for k, v in apport.options)["orange"]
+    assert "axes[0].apports[1].partie" in {p for p, _ in form.problemes}
+    assert path.read_bytes() == before  # nothing saved

@@ -29,11 +29,12 @@ from ..render.output import write_atomic
 from ..safeio import read_regular_file
 from ..yamlio import MAX_BYTES, parse_yaml, read_yaml
 from . import roundtrip as rt
-from .collection import ListEditor
+from .collection import ListEditor, MappingEditor
 from .composite import LazyEditor, ModelEditor
 from .editor import FieldEditor
 from .fieldspec import Spec, same_value
 from .labels import RED, avertissement_lisible, chemin_lisible, esc, libelle
+from .scalar import ScalarEditor, party_options
 
 __all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "form_problems"]
 
@@ -142,7 +143,9 @@ class Formulaire:
         dossier check then says why)."""
         if self._parties is None:
             values: Any = self.fichier.values
-            if values.get("type") != "accord":
+            if values.get("type") == "accord" and self.racine is not None:
+                values = self.racine.raw()  # the parties as the form holds them now
+            elif values.get("type") != "accord":
                 try:
                     ref = values.get("accord")
                     values = read_yaml(self.path.parent / ref) if isinstance(ref, str) and ref else {}
@@ -185,7 +188,31 @@ class Formulaire:
     def modifie(self) -> None:
         """A value changed: check everything again (a few milliseconds, dossier included)."""
         if not self._construction:
+            if self.kind.name == "accord":
+                self._suivre_parties()
             self.valider()
+
+    def _suivre_parties(self) -> None:
+        """In the accord's form, a party added, renamed or given another key: every drop-down
+        choosing a party offers the parties as they are now, before anything is saved."""
+        before, self._parties = self._parties, None
+        if self.parties() == before:
+            return
+        self._construction = True  # new options, same values: no cascade of checks
+        try:
+            for ed in self.editeurs().values():
+                if isinstance(ed, ScalarEditor) and ed.spec.kind == "party":
+                    value = ed.entree.value
+                    ed.entree.options = party_options(self, value, ed.required)
+                    ed.entree.value = value
+                elif isinstance(ed, MappingEditor) and ed.spec.party_keys:
+                    for item in ed.elements:
+                        if item.cle is not None:
+                            key = item.cle.value
+                            item.cle.options = party_options(self, str(key), True, "")
+                            item.cle.value = key
+        finally:
+            self._construction = False
 
     def valider(self, dossier: bool = True) -> list[tuple[str, str]]:
         """Check the form's values as ``load`` would (``dossier``: with the checks against the
