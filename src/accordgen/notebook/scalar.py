@@ -164,7 +164,10 @@ def party_options(form: Formulaire, value: Any, required: bool, empty: Any = ABS
 
 
 def party_problems(form: Formulaire, value: Any) -> list[str]:
-    """The message for a party key the accord does not know (none when its parties are unknown)."""
+    """The message for a party key the accord does not know (none when its parties are unknown,
+    nor in the accord's own form: its model checks each reference against the parties typed)."""
+    if form.kind.name == "accord":
+        return []
     keys = [cle for cle, _ in form.parties()]
     if isinstance(value, str) and value and keys and value not in keys:
         noms = ", ".join(f"« {nom} »" for _, nom in form.parties())
