@@ -205,6 +205,7 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
             page.get_by_text(f"Dossier {DOSSIER}").wait_for()
             line = page.locator(".ag-document", has_text="convention-1.yaml")
             assert "Convention spécifique n° 1" in line.inner_text()
+            page.locator(".ag-frise img").wait_for()  # the dossier's timeline
             check_screen(page, "dossier")
 
             step = "nouvelle convention"

@@ -89,6 +89,7 @@ def test_the_first_generation_of_each_kind_is_warmed_up_in_the_kernel_loop(
     assert not warmup.schedule(docs)
     rendered: list[str] = []
     monkeypatch.setattr(warmup, "_render", lambda doc: rendered.append(doc.kind.name))
+    monkeypatch.setattr(warmup, "_import_matplotlib", lambda: rendered.append("matplotlib"))
     monkeypatch.setattr(warmup, "DELAY", 0.0)
 
     async def kernel() -> bool:
@@ -97,5 +98,15 @@ def test_the_first_generation_of_each_kind_is_warmed_up_in_the_kernel_loop(
         return scheduled
 
     assert asyncio.run(kernel())
-    assert sorted(rendered) == sorted({d.kind.name for d in docs if d is not None})
+    assert rendered[0] == "matplotlib"
+    assert sorted(rendered[1:]) == sorted({d.kind.name for d in docs if d is not None})
     assert {"accord", "avenant-renouvellement", "convention-specifique", "lettre-resiliation"} <= set(rendered)
+
+
+def test_the_dossier_page_shows_its_timeline(tmp_path: Path) -> None:
+    app = Application(init_workspace(tmp_path / "espace").path)
+    app.open_dossier(app.workspace / "dossiers" / DOSSIER / "accord.yaml")
+    (frise,) = [c for c in app.dossier.children if "ag-frise" in c._dom_classes]
+    heading, image = frise.children
+    assert "Ce qui est en vigueur, et quand" in heading.value
+    assert image.format == "png" and bytes(image.value).startswith(b"\x89PNG") and len(image.value) > 20_000

@@ -131,8 +131,30 @@ class Application:
             + (f"<p>{_message(note)}</p>" if note else "")), w.HBox(buttons), creation]
         for doc_row in row.documents:
             items.append(DocumentLine(self, doc_row).widget)
+        frise = w.VBox([w.HTML("<h4>Ce qui est en vigueur, et quand</h4><p><i>Frise en préparation…</i></p>")])
+        frise.add_class("ag-frise")
+        items.append(frise)
         self.dossier.children = items
         self.tabs.selected_index = 1
+        warmup.soon(lambda: self.show_frise(accord_path.parent, frise))
+
+    def show_frise(self, folder: Path, place: w.VBox) -> None:
+        """The dossier's timeline (the notebooks' frise): the accord's term, its renewals, each
+        convention, a notice running, the confidentiality that survives; as a PNG image."""
+        import io
+
+        from ..notebook.overview import Overview
+
+        try:
+            figure = Overview(folder).frise()
+        except AccordgenError as exc:
+            place.children = (w.HTML(_message(f"Frise indisponible : {exc}", ok=False)),)
+            return
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=90)
+        image = w.Image(value=png.getvalue(), format="png", layout=w.Layout(max_width="100%"))
+        image.add_class("ag-frise-image")
+        place.children = (w.HTML("<h4>Ce qui est en vigueur, et quand</h4>"), image)
 
     def new_document(self, accord_path: Path, kind: str, place: w.VBox) -> None:
         def done(path: Path) -> None:

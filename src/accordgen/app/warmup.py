@@ -1,18 +1,30 @@
 """The kernel's first generation of a kind costs about twice the next ones (its template
-compiled, the clause library read, caches filled). Once the home page is shown, the application
-renders one valid document of each kind in memory (nothing written), one step at a time on the
-kernel's own event loop: between the drafter's clicks, never beside them."""
+compiled, the clause library read, caches filled), and the first timeline half a second of
+imports. Once the home page is shown, the application imports matplotlib and renders one valid
+document of each kind in memory (nothing written), one step at a time on the kernel's own event
+loop: between the drafter's clicks, never beside them."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..dossier import Document
 
 DELAY = 1.0  # seconds after the page is built
 PAUSE = 0.05  # between two steps: a click waiting is handled in between
+
+
+def soon(action: Callable[[], None]) -> None:
+    """``action`` once the kernel has sent what the current click built (the page shows
+    first); at once outside an event loop (tests, scripts)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return
+    loop.call_soon(action)
 
 
 def one_per_kind(documents: Iterable[Document | None]) -> list[Document]:
@@ -21,6 +33,11 @@ def one_per_kind(documents: Iterable[Document | None]) -> list[Document]:
         if doc is not None and doc.kind.name not in chosen:
             chosen[doc.kind.name] = doc
     return list(chosen.values())
+
+
+def _import_matplotlib() -> None:  # half a second, once: the dossier page's timeline draws with it
+    with contextlib.suppress(ImportError):
+        import matplotlib.pyplot  # noqa: F401
 
 
 def _render(doc: Document) -> None:
@@ -37,11 +54,12 @@ def schedule(documents: Iterable[Document | None]) -> bool:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return False
-    todo = one_per_kind(documents)
+    todo: list[Callable[[], None]] = [_import_matplotlib]
+    todo += [lambda doc=doc: _render(doc) for doc in one_per_kind(documents)]
 
     def step(i: int) -> None:
         if i < len(todo):
-            _render(todo[i])
+            todo[i]()
             loop.call_later(PAUSE, step, i + 1)
 
     loop.call_later(DELAY, step, 0)
