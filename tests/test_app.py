@@ -340,6 +340,21 @@ def test_app_create_edit_generate_preview_downloads(tmp_path: Path) -> None:
         assert times[name] <= limit, (name, times[name], limit)
 
 
+def test_the_page_speaks_french_while_it_loads(tmp_path: Path) -> None:
+    """Before the widgets show, Voilà's page says « Running app... », « Executing 1 of 2 »: the
+    app serves its own page (templates « accordgen »), French from the first byte."""
+    workspace = tmp_path / "espace"
+    subprocess.run([sys.executable, "-m", "accordgen", "init", str(workspace)], check=True, capture_output=True)
+    with app_server(workspace, tmp_path / "etat") as (url, _started), urllib.request.urlopen(url, timeout=120) as r:
+        page = r.read().decode("utf-8")
+    assert '<h2 id="loading_text">Ouverture des accords de coopération…</h2>' in page
+    assert "window.voila_process = window.accordgenProgression;" in page
+    assert "Préparation de l'application (" in page
+    assert "<title>Accords de coopération — accordgen</title>" in page
+    assert 'document.documentElement.lang = "fr"' in page
+    assert "Running" not in page
+
+
 def test_app_refuses_a_network_address_without_token(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "accordgen", "app", str(tmp_path), "--host", "0.0.0.0",
                            "--no-browser"], capture_output=True, text=True, timeout=60)

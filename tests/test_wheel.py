@@ -119,10 +119,13 @@ def test_the_wheel_works_from_a_workspace_without_the_checkout(tmp_path: Path) -
              "from jupyter_client.kernelspec import KernelSpecManager\n"
              "print(json.dumps({'file': accordgen.__file__, 'path': sys.path,"
              " 'templates': str(r.packaged('templates')),"
+             " 'voila': __import__('os').listdir(__import__('accordgen.app.server').app.server.JUPYTER_DATA"
+             " / 'voila' / 'templates' / 'accordgen'),"
              " 'kernel': KernelSpecManager().get_kernel_spec('python3').argv[0]}))")
     seen = json.loads(_run([bin_ / "python", "-c", probe], cwd=ws, env=env))
     assert Path(seen["file"]).is_relative_to(venv), seen["file"]
     assert Path(seen["templates"]).is_relative_to(venv)
+    assert sorted(seen["voila"]) == ["conf.json", "index.html.j2", "spinner.macro.html.j2"]  # the app's page
     # JupyterLab opens in French (the language pack is a dependency; the wheel sets the default)
     overrides = json.loads((venv / "share/jupyter/lab/settings/overrides.json").read_text(encoding="utf-8"))
     assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "fr_FR"

@@ -21,6 +21,7 @@ from ..resources import (
 )
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+JUPYTER_DATA = Path(__file__).resolve().parent / "jupyter"  # voila/templates/accordgen: the page, in French
 NOTEBOOK = "app.ipynb"
 
 
@@ -68,7 +69,7 @@ def voila_command(notebook: Path, host: str, port: int, token: str | None, open_
     argv = [sys.executable, "-c", _VOILA.format(path=str(lazy)), str(notebook),
             f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
             "--VoilaConfiguration.show_tracebacks=False", "--strip_sources=True",
-            "--Voila.log_level=WARN"]
+            "--Voila.log_level=WARN", "--template=accordgen"]
     if token:
         argv.append(f"--token={token}")
     if not open_browser:
@@ -87,7 +88,8 @@ def serve(folder: str | None, host: str = "127.0.0.1", port: int = 0, token: str
     if not notebook.is_file():
         raise AppError(f"{notebook} : notebook de l'application introuvable")
     port = port or free_port(host if host != "localhost" else "127.0.0.1")
-    env = {**os.environ, ENV_WORKSPACE: str(workspace)}
+    env = {**os.environ, ENV_WORKSPACE: str(workspace),  # Voilà finds the « accordgen » page there
+           "JUPYTER_PATH": os.pathsep.join(p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p)}
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     print(f"Application accordgen pour l'espace {workspace}")
     print(f"  adresse : {url}{'?token=' + token if token else ''}")
