@@ -26,21 +26,59 @@ import time
 from pathlib import Path
 
 from ..errors import AccordgenError, PdfError
+from ..tools.warm import ENV
 
-ENV = "ACCORDGEN_UNOSERVER"
 SYSTEM_PYTHON = "/usr/bin/python3"
 # LibreOffice starts once the app answers, plus a few seconds for its kernel: started at the same
 # time, it made the app's first page 3 s slower on this 2-core machine.
 _LAUNCH = """\
-import os, signal, socket, sys, threading, time
+import json, os, signal, socket, sys, threading, time, xmlrpc.client
 parent = os.getppid()
+advert = {advert!r}
+
+def unadvertise():  # only our own advert (another app may have replaced it)
+    try:
+        with open(advert, 'rb') as fh:
+            if json.loads(fh.read(4096)).get('pid') == os.getpid():
+                os.unlink(advert)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+def advertise():  # once unoserver answers: batches and renders of this workspace may use it
+    class Limited(xmlrpc.client.Transport):
+        def make_connection(self, host):
+            conn = super().make_connection(host)
+            conn.timeout = 2
+            return conn
+    server = xmlrpc.client.ServerProxy('http://127.0.0.1:%s' % {port!r}, transport=Limited())
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and os.getppid() == parent:
+        try:
+            server.system.listMethods()
+        except Exception:
+            time.sleep(0.5)
+            continue
+        info = {{'address': '127.0.0.1:%s' % {port!r}, 'pid': os.getpid(), 'workspace': {workspace!r}}}
+        tmp = '%s.%d.tmp' % (advert, os.getpid())
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as fh:
+            json.dump(info, fh)
+        os.replace(tmp, advert)
+        return
 
 def watchdog():  # the app gone: what unoserver has not stopped 5 s later is killed
     while os.getppid() == parent:
         time.sleep(0.5)
+    if advert:
+        unadvertise()
     time.sleep(5)
     os.killpg(0, signal.SIGKILL)
 
+def stopped(signum, frame):  # stopped before unoserver runs (it then handles the signals)
+    if advert:
+        unadvertise()
+    os._exit(0)
+
+signal.signal(signal.SIGTERM, stopped)
 threading.Thread(target=watchdog, daemon=True).start()
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
@@ -53,9 +91,15 @@ time.sleep({delay})
 sys.path.append({site!r})
 from unoserver.server import main
 sys.argv = ['unoserver'] + sys.argv[1:]
-main()
+if advert:
+    threading.Thread(target=advertise, daemon=True).start()
+try:
+    main()
+finally:
+    if advert:
+        unadvertise()
+    os.killpg(0, signal.SIGKILL)  # an oosplash whose soffice.bin died may stay: none is left
 """
-
 
 class PreviewError(AccordgenError):
     """No PDF preview: LibreOffice is absent or failed (the message says which, in French)."""
@@ -75,10 +119,16 @@ def _site_of_unoserver() -> str | None:
 
 
 def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = None,
-                      delay: float = 3.0) -> subprocess.Popen[bytes] | None:
+                      delay: float = 3.0, advert: Path | None = None,
+                      workspace: Path | None = None) -> subprocess.Popen[bytes] | None:
     """Start unoserver on 127.0.0.1:``port`` (LibreOffice on ``uno_port``), or None when the
     system Python has no UNO or LibreOffice is missing. With ``after`` (host, port), LibreOffice
-    starts ``delay`` seconds after that address answers. Its output goes to a temporary log."""
+    starts ``delay`` seconds after that address answers. Its output goes to a temporary log.
+
+    With ``advert`` (:func:`accordgen.tools.warm.advert_path` of ``workspace``), the launcher
+    writes there the address and its pid once unoserver answers, so that a ``batch --pdf`` or
+    ``render --pdf`` of that workspace converts through it; it removes the advert when it stops
+    or when its parent (the app) is gone."""
     from ..tools.pdf import find_soffice
 
     site, soffice = _site_of_unoserver(), find_soffice()
@@ -89,7 +139,9 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     profile = Path(tempfile.mkdtemp(prefix="accordgen-office-"))
     log = (profile / "unoserver.log").open("wb")
     host, wait_port = after or ("127.0.0.1", 0)
-    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0)
+    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0,
+                          advert=str(advert) if advert else "", port=str(port),
+                          workspace=str(workspace or ""))
     if after is None:
         code = code.replace("deadline = time.monotonic() + 60", "deadline = 0")
     argv = [SYSTEM_PYTHON, "-c", code, "--interface", "127.0.0.1", "--port", str(port),
