@@ -137,7 +137,6 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     if subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0:
         return None
     profile = Path(tempfile.mkdtemp(prefix="accordgen-office-"))
-    log = (profile / "unoserver.log").open("wb")
     host, wait_port = after or ("127.0.0.1", 0)
     code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0,
                           advert=str(advert) if advert else "", port=str(port),
@@ -151,8 +150,9 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     # LibreOffice twice, directly and forwarded by unoserver. The parent-death signal asks
     # unoserver to stop LibreOffice; LibreOffice stopped while starting may hang (oosplash with a
     # dead soffice.bin), so the launcher's watchdog kills its whole group 5 s after the app died.
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            preexec_fn=_parent_death_signal, start_new_session=True)
+    with (profile / "unoserver.log").open("wb") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_parent_death_signal, start_new_session=True)
 
 
 def _warm_pdf(address: str, docx: bytes, wait: float) -> bytes:
