@@ -8,6 +8,8 @@
   export for PDF/A-2b (every font embedded, XMP identification).
 - Each PDF then carries one empty signature field per signatory of its DOCX, over the
   signatory's block (:mod:`.pdfsign`, an incremental update that keeps the PDF/A claim).
+- When ``accordgen app`` keeps a LibreOffice warm for the workspace (:mod:`.warm`), each file is
+  converted there first (about 0.3 s, no start); a file it cannot convert goes to the cold run.
 
 Parallel runs never share a LibreOffice profile: a profile is locked by the LibreOffice that
 uses it, and a second LibreOffice on the same profile hands its work to the first or waits.
