@@ -239,6 +239,7 @@ def convert_each(
     pdfa: bool = False,
     fields: bool = True,
     warm: bool = True,
+    targets: Sequence[Path | str] | None = None,
 ) -> list[Path | PdfError]:
     """Convert DOCX files to PDF; for each file, in order, the PDF written or the PdfError
     that says why not (French, naming the DOCX). The PDF of ``x.docx`` is ``x.pdf`` beside it,
@@ -249,7 +250,8 @@ def convert_each(
     TIMEOUT_PER_FILE per file); ``pdfa``: PDF/A-2b; ``fields``: the signatories' empty
     signature fields (see :mod:`.pdfsign`); ``warm``: convert through the LibreOffice that
     ``accordgen app`` keeps warm when there is one (:mod:`.warm`), each file it cannot convert
-    then by a cold run."""
+    then by a cold run; ``targets``: the PDF to write for each DOCX, in order (instead of
+    ``<stem>.pdf`` in ``outdir``)."""
     files = _as_list(docx_paths)
     if not files:
         return []
@@ -264,7 +266,12 @@ def convert_each(
             continue
         index.setdefault(source, []).append(i)
 
+    if targets is not None and len(targets) != len(files):
+        raise ValueError("targets: one PDF path per DOCX")
+
     def target(i: int) -> Path:
+        if targets is not None:
+            return Path(targets[i])
         name = files[i].stem + ".pdf"
         return target_dir / name if target_dir is not None else files[i].with_name(name)
 
