@@ -8,6 +8,8 @@ On the same templates and contexts (the example dossier's documents, cycled to N
     whole command (subprocess, wall time), against the baseline plus one kernel start;
 (r) ``accordgen compare``: the signed accord against its consolidated version, per redline;
 (p) PDF export of the dossier's documents in one LibreOffice run (when LibreOffice is here);
+(w) a small ``accordgen batch --pdf`` (3 documents) with a cold LibreOffice, then with the
+    warm one ``accordgen app`` keeps for the workspace (unoserver, found by its advert);
 (d) ``accordgen batch --mode document`` on a few rows with 1 then 2 workers;
 (m) peak memory (RSS summed over the process tree, kernels included) of grouped batches of
     N and 5 N documents.
@@ -130,9 +132,9 @@ def pdf_exports(docs: list[Any], work: Path) -> float | None:
     files = [work / f"pdf-{i:02d}.docx" for i in range(len(docs))]
     for path, doc in zip(files, docs, strict=True):
         path.write_bytes(render_bytes(doc))
-    pdf.convert(files[:1])  # the process's LibreOffice profile exists from here on
+    pdf.convert(files[:1], warm=False)  # the process's LibreOffice profile exists from here on
     start = time.perf_counter()
-    pdf.convert(files)
+    pdf.convert(files, warm=False)  # a cold run, even when an app keeps one warm ((w) compares)
     return time.perf_counter() - start
 
 
@@ -153,11 +155,11 @@ def signature_ready_pdfs(docs: list[Any], work: Path) -> dict[str, float] | None
     files = [folder / f"s-{i:02d}.docx" for i in range(len(docs))]
     for path, doc in zip(files, docs, strict=True):
         path.write_bytes(render_bytes(doc))
-    pdf.convert(files[:1], folder / "warm", fields=False)  # profile created before timing
+    pdf.convert(files[:1], folder / "warm", fields=False, warm=False)  # profile created before timing
     figures = {}
     for key, pdfa in (("plain", False), ("pdfa", True)):
         start = time.perf_counter()
-        made = pdf.convert(files, folder / key, pdfa=pdfa, fields=False)
+        made = pdf.convert(files, folder / key, pdfa=pdfa, fields=False, warm=False)
         figures[f"{key}_ms"] = (time.perf_counter() - start) / len(files) * 1000
     pairs = [(f.read_bytes(), p.read_bytes()) for f, p in zip(files, made, strict=True)]
     with_signature_fields(*pairs[0])  # imports (pdfplumber, pyHanko) out of the timing
@@ -166,6 +168,86 @@ def signature_ready_pdfs(docs: list[Any], work: Path) -> dict[str, float] | None
         with_signature_fields(docx, data)
     figures["fields_ms"] = (time.perf_counter() - start) / len(pairs) * 1000
     return figures
+
+
+# --- (w) a --pdf batch with the app's warm LibreOffice, against a cold one -----------------
+
+
+def warm_pdf_batch(work: Path, rows: int = 3, runs: int = 3) -> dict[str, float] | None:
+    """(w) ``accordgen batch --pdf --mode groupe`` of ``rows`` documents in two fresh
+    workspaces, one with a warm LibreOffice advertised for it as ``accordgen app`` does (one
+    conversion made first, as the app's preview would have), the other cold; the two alternate,
+    ``runs`` times each, medians kept. Also the PDF conversion alone (``tools.pdf.convert`` of
+    the same DOCX files, in process, signature fields included). None without LibreOffice or
+    without the system Python's UNO."""
+    import signal
+
+    from accordgen.app.preview import start_warm_office
+    from accordgen.app.server import free_port
+    from accordgen.tools import pdf, warm
+    from accordgen.workspace import init_workspace
+
+    if pdf.find_soffice() is None:
+        return None
+    (work / "w").mkdir()
+    spaces = {key: init_workspace(work / "w" / key).path for key in ("froid", "chaud")}
+    folder = next(p for p in (spaces["froid"] / "dossiers").iterdir() if (p / "accord.yaml").is_file())
+    names = sorted(p.name for p in folder.glob("convention-*.yaml"))[:rows]
+    for workspace in spaces.values():
+        (workspace / "dossiers" / "registre-pdf.csv").write_text(
+            "type;fichier\n" + "".join(f"convention-specifique;{folder.name}/{n}\n" for n in names),
+            encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in (warm.ENV, "ACCORDGEN_WORKSPACE")}
+
+    def batch(key: str, out: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "accordgen", "batch", "dossiers/registre-pdf.csv", "--out",
+                        str(out), "--quiet", "--pdf", "--mode", "groupe"], cwd=spaces[key], env=env,
+                       check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    docx = [work / "w" / f"w-{i}.docx" for i in range(len(names))]
+    for path, name in zip(docx, names, strict=True):
+        path.write_bytes(render_bytes(load(folder / name)))
+
+    def convert_alone(key: str, out: str) -> float:
+        os.environ["ACCORDGEN_WORKSPACE"] = str(spaces[key])
+        try:
+            start = time.perf_counter()
+            pdf.convert(docx, work / "w" / out)
+            return time.perf_counter() - start
+        finally:
+            del os.environ["ACCORDGEN_WORKSPACE"]
+
+    advert = warm.advert_path(spaces["chaud"])
+    proc = start_warm_office(free_port(), free_port(), advert=advert, workspace=spaces["chaud"])
+    if proc is None:
+        return None
+    times: dict[str, list[float]] = {k: [] for k in ("cold_batch_s", "warm_batch_s", "cold_convert_s",
+                                                      "warm_convert_s")}
+    try:
+        deadline = time.monotonic() + 120
+        while not advert.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = warm.advertised(spaces["chaud"])
+        if address is None:
+            return None
+        warm.convert(address, docx[0].read_bytes())  # the app's first preview, before
+        pdf.convert(docx[:1], work / "w" / "profil", warm=False)  # this process's profile exists
+        for i in range(runs):
+            times["cold_convert_s"].append(convert_alone("froid", f"pdf-froid-{i}"))
+            times["warm_convert_s"].append(convert_alone("chaud", f"pdf-chaud-{i}"))
+            times["cold_batch_s"].append(batch("froid", work / "w" / f"lot-froid-{i}"))
+            times["warm_batch_s"].append(batch("chaud", work / "w" / f"lot-chaud-{i}"))
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    figures = {k: statistics.median(v) for k, v in times.items()}
+    figures["rows"] = len(names)
+    return figures
+
+
+# --- kernel start ---------------------------------------------------------------------------
 
 
 def kernel_start(work: Path, runs: int = 3) -> float:
@@ -299,6 +381,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(s) PDF simple {plain:.0f} ms/doc ; PDF/A-2b {s['pdfa_ms']:.0f} ms/doc "
                   f"({s['pdfa_ms'] / plain:.2f}x) ; champs de signature +{s['fields_ms']:.0f} ms/doc "
                   f"(+{s['fields_ms'] / plain:.0%} du PDF simple)")
+
+        w = warm_pdf_batch(work)
+        if w is not None:
+            figures.update({f"w_{k}": v for k, v in w.items()})
+            figures["w_batch_warm_vs_cold"] = w["warm_batch_s"] / w["cold_batch_s"]
+            figures["w_convert_warm_vs_cold"] = w["warm_convert_s"] / w["cold_convert_s"]
+            print(f"(w) lot --pdf de {w['rows']:.0f} documents : froid {w['cold_batch_s']:.2f} s, avec le "
+                  f"LibreOffice chaud de l'application {w['warm_batch_s']:.2f} s  "
+                  f"{figures['w_batch_warm_vs_cold']:.2f}x ; conversion seule : froid "
+                  f"{w['cold_convert_s']:.2f} s, chaud {w['warm_convert_s']:.2f} s  "
+                  f"{figures['w_convert_warm_vs_cold']:.2f}x")
 
         t_k = kernel_start(work)
         figures["kernel_start_s"] = t_k

@@ -28,6 +28,7 @@ from conftest import EXAMPLE, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 ACCORD = EXAMPLE / "accord.yaml"
+HERE = EXAMPLE.name  # a row without sortie: <dossier>/<kind's name>.docx, as the app writes it
 
 
 def write_register(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -72,7 +73,7 @@ def assert_consistent(out: Path) -> dict[int, Entry]:
 
 
 def assert_whole_docx_files(out: Path) -> list[Path]:
-    docx = sorted(out.glob("*.docx"))
+    docx = sorted(out.rglob("*.docx"))
     for path in docx:
         with zipfile.ZipFile(path) as zf:
             assert zf.testzip() is None, f"{path.name} est abîmé"
@@ -261,7 +262,7 @@ def test_both_modes_and_dask_give_the_same_documents(tmp_path: Path) -> None:
     # per-document mode keeps each executed notebook beside its DOCX, with its parameters
     executed = (tmp_path / "document" / "accord-meaux.ipynb").read_text(encoding="utf-8")
     assert "signature.lieu" in executed and "Meaux" in executed
-    assert (tmp_path / "document" / "accord.ipynb").is_file()
+    assert (tmp_path / "document" / HERE / "accord.ipynb").is_file()
     assert len(list((tmp_path / "dask" / "lots").glob("*.ipynb"))) == 2  # one per group
 
 
@@ -282,7 +283,7 @@ def test_overrides_change_the_document_and_bad_ones_name_the_column(tmp_path: Pa
     assert proc.returncode == 1
     found = assert_consistent(out)
     assert [found[n].statut for n in range(2, 8)] == ["done", "done", "failed", "failed", "failed", "failed"]
-    plain = document_text(out / "accord.docx")
+    plain = document_text(out / HERE / "accord.docx")
     changed = document_text(out / "Accord_Fontainebleau.docx")
     assert "Fait à Melun" in plain and "en deux (2) exemplaires" in plain
     assert "Fait à Fontainebleau" in changed and "en trois (3) exemplaires" in changed
@@ -292,7 +293,8 @@ def test_overrides_change_the_document_and_bad_ones_name_the_column(tmp_path: Pa
     # names never leave the output folder; a name already taken (even with other capitals,
     # the same file on Windows or macOS shares) fails the later row, naming the earlier one
     assert not (tmp_path / "Accord Fontainebleau.docx").exists()
-    assert sorted(p.name for p in out.glob("*.docx")) == ["Accord_Fontainebleau.docx", "accord.docx"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.docx")) == [
+        "Accord_Fontainebleau.docx", f"{HERE}/accord.docx"]
     for n, name in ((6, "accord_fontainebleau.docx"), (7, "Accord_Fontainebleau.docx")):
         assert found[n].sortie == name
         assert "même fichier de sortie que la ligne 3 du registre" in found[n].message
@@ -327,7 +329,7 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path: Path) -> None:
         proc = batch(register, out)
     assert proc.returncode == 2
     assert "un autre lot est en cours dans ce dossier de sortie" in proc.stderr
-    assert not (out / "accord.docx").exists()
+    assert not (out / HERE / "accord.docx").exists()
 
 
 def test_batch_notebook_through_papermill(tmp_path: Path) -> None:

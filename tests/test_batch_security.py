@@ -13,7 +13,7 @@ import pytest
 from accordgen.batch.manifest import MANIFEST, Entry, read_manifest, write_manifest
 from accordgen.errors import OutputError
 from accordgen.render.output import write_atomic
-from test_batch import ACCORD, assert_consistent, batch, write_register
+from test_batch import ACCORD, HERE, assert_consistent, batch, entries, write_register
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -44,7 +44,37 @@ def test_link_planted_in_the_output_folder_is_refused(tmp_path: Path, victim: Pa
     assert f"{out / link}" in proc.stderr and "c'est un lien symbolique, pas un dossier" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert tree(victim) == before
-    assert not (out / "accord.docx").exists()
+    assert not (out / HERE / "accord.docx").exists()
+
+
+@pytest.mark.parametrize("mode", ["document", "groupe"])
+def test_a_link_planted_as_a_document_folder_is_not_followed(tmp_path: Path, victim: Path, mode: str) -> None:
+    """A row without sortie writes ``<dossier>/accord.docx``: a link planted under the
+    dossier's name in the output folder is never written through (the row fails, saying so)."""
+    register = write_register(tmp_path / "registre.csv", [{"type": "accord", "fichier": ACCORD}])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / HERE).symlink_to(victim, target_is_directory=True)
+    before = tree(victim)
+
+    proc = batch(register, out, "--mode", mode, "--workers", "1")
+
+    assert proc.returncode == 1, proc.stderr
+    assert tree(victim) == before
+    (row,) = entries(out).values()
+    assert row.statut == "failed" and "c'est un lien symbolique, pas un dossier" in row.message
+    assert f"{out / HERE}" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_manifest_path_with_dot_dot_or_a_hidden_folder_is_not_trusted() -> None:
+    from accordgen.batch.manifest import _trusted
+
+    for name in ("../x/accord.docx", "a/../../accord.docx", ".accordgen-lot/accord.docx",
+                 "lots/accord.docx", "/etc/accord.docx", "a//accord.docx", "a\\b/accord.docx"):
+        assert _trusted(Entry(2, "accord", "a.yaml", name, "0" * 64, "done")) is None, name
+    kept = _trusted(Entry(2, "accord", "a.yaml", f"{HERE}/scenarios/lettre.docx", "0" * 64, "done",
+                          pdf=f"{HERE}/scenarios/lettre.pdf", notebook="../lettre.ipynb"))
+    assert kept is not None and kept.pdf == f"{HERE}/scenarios/lettre.pdf" and kept.notebook == ""
 
 
 def test_names_in_a_crafted_manifest_never_leave_the_output_folder(tmp_path: Path) -> None:

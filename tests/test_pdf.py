@@ -372,7 +372,7 @@ def test_batch_writes_a_pdf_per_docx(mode: str, tmp_path: Path) -> None:
     assert f"{n} documents : {n} générés" in proc.stdout
     found = read_manifest(out / MANIFEST)
     assert [e.statut for e in found] == ["done"] * n
-    assert sorted(p.stem for p in out.glob("*.pdf")) == sorted(p.stem for p in out.glob("*.docx"))
+    assert sorted(p.stem for p in out.rglob("*.pdf")) == sorted(p.stem for p in out.rglob("*.docx"))
     for e in found:
         assert e.pdf == e.sortie.removesuffix(".docx") + ".pdf"
         assert pdf_pages(out / e.pdf) >= 1
@@ -388,11 +388,11 @@ def test_batch_rerun_makes_missing_pdfs_and_drops_outdated_ones(tmp_path: Path) 
     register = register_of_every_kind(tmp_path)
     out = tmp_path / "lot"
     assert batch(register, out, "--mode", "groupe").returncode == 0  # DOCX only
-    assert not list(out.glob("*.pdf"))
+    assert not list(out.rglob("*.pdf"))
     assert {e.pdf for e in read_manifest(out / MANIFEST)} == {""}
 
     # unchanged rows get their PDF only
-    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.rglob("*.docx")}
     proc = batch(register, out, "--mode", "groupe", "--pdf")
     assert proc.returncode == 0, proc.stderr
     n = len(EXAMPLES)
@@ -401,7 +401,7 @@ def test_batch_rerun_makes_missing_pdfs_and_drops_outdated_ones(tmp_path: Path) 
     assert {e.statut for e in found} == {"skipped"}
     assert all(e.pdf and (out / e.pdf).is_file() for e in found)
     assert {e.message for e in found} == {"inchangé depuis la génération précédente ; PDF produit"}
-    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")} == stamps
+    assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*.docx")} == stamps
 
     # a PDF deleted is made again; the others are left alone
     gone = found[0].pdf
@@ -414,7 +414,7 @@ def test_batch_rerun_makes_missing_pdfs_and_drops_outdated_ones(tmp_path: Path) 
 
     # a DOCX made again without --pdf: its old PDF goes (it no longer matches)
     assert batch(register, out, "--mode", "groupe", "--force").returncode == 0
-    assert not list(out.glob("*.pdf"))
+    assert not list(out.rglob("*.pdf"))
     assert {e.pdf for e in read_manifest(out / MANIFEST)} == {""}
 
 
@@ -439,7 +439,7 @@ def test_batch_row_whose_pdf_fails_is_a_failed_row(tmp_path: Path, monkeypatch: 
                              "en PDF (Error: plus de memoire)")
         assert e.pdf == "" and e.sha256 == ""
         assert f"échec ligne {e.ligne} " in proc.stderr
-    assert not list(out.glob("*.pdf")) and no_part_files(out)
+    assert not list(out.rglob("*.pdf")) and no_part_files(out)
 
 
 @pytest.mark.slow

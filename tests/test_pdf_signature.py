@@ -134,7 +134,7 @@ def test_render_and_batch_take_pdfa(tmp_path: Path) -> None:
     done = run_cli("batch", str(register), "--out", str(tmp_path / "lot"), "--mode", "groupe",
                    "--pdfa", "--quiet")
     assert done.returncode == 0, done.stderr
-    (pdf,) = (tmp_path / "lot").glob("*.pdf")
+    (pdf,) = (tmp_path / "lot").rglob("*.pdf")
     assert_pdfa(pdf)
 
 

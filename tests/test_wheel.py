@@ -160,6 +160,6 @@ def test_the_wheel_works_from_a_workspace_without_the_checkout(tmp_path: Path) -
         csv.writer(fh, delimiter=";").writerows(rows[:3])
     printed = _run([bin_ / "accordgen", "batch", "dossiers/deux.csv", "--out", "outputs/lot",
                     "--workers", "2", "--quiet"], cwd=ws, env=env)
-    docx_files = sorted(p.name for p in (ws / "outputs" / "lot").glob("*.docx"))
+    docx_files = sorted(p.name for p in (ws / "outputs" / "lot").rglob("*.docx"))
     assert len(docx_files) == 2, printed
     print(f"wheel built, installed and used in {time.perf_counter() - started:.1f} s")

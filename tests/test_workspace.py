@@ -207,4 +207,4 @@ def test_batch_outside_the_workspace_uses_its_templates(tmp_path: Path) -> None:
         proc = run_cli("batch", ws / "dossiers" / "un.csv", "--out", out, "--mode", mode,
                        "--workers", "1", "--quiet", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
-        assert HOUSE_WORD in paragraphs(out / "accord.docx")
+        assert HOUSE_WORD in paragraphs(out / "seine-et-marne-orange-2022" / "accord.docx")

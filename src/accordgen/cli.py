@@ -326,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="générer les documents d'un registre (CSV ou Excel), en parallèle")
     p.add_argument("registre", help="registre .csv ou .xlsx : colonnes type, fichier, sortie, remplacements")
-    p.add_argument("--out", required=True, help="dossier de sortie (documents, manifeste.csv)")
+    p.add_argument("--out", help="dossier de sortie (documents, manifeste.csv ; défaut : outputs/ de "
+                   "l'espace, chaque document dans outputs/<dossier>/ comme l'application)")
     p.add_argument("--mode", choices=["document", "groupe"], default="document",
                    help="document : un notebook exécuté par document (défaut) ; "
                         "groupe : beaucoup de documents par notebook, plus rapide")

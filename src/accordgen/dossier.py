@@ -225,6 +225,19 @@ class Document:
         return self.kind.output_stem(self.params)
 
     @property
+    def output_relpath(self) -> Path:
+        """THE rule for where a document is generated, under an outputs folder, by the
+        application, the notebooks, ``make demo`` and ``batch`` alike: ``<dossier folder>/
+        [<sub-folder>/]<kind's name>.docx`` (a hypothesis in ``scenarios/`` keeps its
+        sub-folder)."""
+        folder = self.dossier.folder.resolve()
+        try:
+            sub = self.path.parent.resolve().relative_to(folder)
+        except ValueError:
+            sub = Path()
+        return Path(folder.name) / sub / f"{self.output_stem}.docx"
+
+    @property
     def template_path(self) -> Path:
         """The kind's template, as the document's workspace overrides it."""
         return self.kind.find_template(self.dossier.workspace)

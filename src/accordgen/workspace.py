@@ -73,12 +73,13 @@ dépôt git. Les commandes se lancent depuis ce dossier (ou un de ses sous-dossi
     accordgen check accord dossiers/seine-et-marne-orange-2022/accord.yaml
     accordgen render accord dossiers/seine-et-marne-orange-2022/accord.yaml
     accordgen demo dossiers/seine-et-marne-orange-2022
-    accordgen batch dossiers/registre.csv --out outputs/lot
+    accordgen batch dossiers/registre.csv
     accordgen lint
     accordgen kinds
 
-`accordgen demo`, les notebooks et l'application écrivent chaque document dans
-`outputs/<dossier>/`, sous le même nom. `accordgen render` écrit dans `outputs/` ; ajoutez `--pdf` pour le PDF (LibreOffice).
+`accordgen demo`, `accordgen batch` (sans `--out`), les notebooks et l'application écrivent
+chaque document dans `outputs/<dossier>/`, sous le même nom (une ligne du registre dont la
+colonne `sortie` est remplie est écrite sous ce nom, dans `outputs/`). `accordgen render` écrit dans `outputs/` ; ajoutez `--pdf` pour le PDF (LibreOffice).
 Hors de cet espace, `accordgen --espace CHEMIN ...` (ou la variable d'environnement
 `ACCORDGEN_WORKSPACE`) désigne l'espace à utiliser.
 """

@@ -20,25 +20,56 @@ import ctypes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from ..errors import AccordgenError, PdfError
+from ..tools.warm import ENV
 
-ENV = "ACCORDGEN_UNOSERVER"
 SYSTEM_PYTHON = "/usr/bin/python3"
 # LibreOffice starts once the app answers, plus a few seconds for its kernel: started at the same
 # time, it made the app's first page 3 s slower on this 2-core machine.
 _LAUNCH = """\
-import os, signal, socket, sys, threading, time
+import json, os, signal, socket, sys, threading, time, xmlrpc.client
 parent = os.getppid()
+advert = {advert!r}
+
+def unadvertise():  # only our own advert (another app may have replaced it)
+    try:
+        with open(advert, 'rb') as fh:
+            if json.loads(fh.read(4096)).get('pid') == os.getpid():
+                os.unlink(advert)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+def advertise():  # once unoserver answers: batches and renders of this workspace may use it
+    class Limited(xmlrpc.client.Transport):
+        def make_connection(self, host):
+            conn = super().make_connection(host)
+            conn.timeout = 2
+            return conn
+    server = xmlrpc.client.ServerProxy('http://127.0.0.1:%s' % {port!r}, transport=Limited())
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and os.getppid() == parent:
+        try:
+            server.system.listMethods()
+        except Exception:
+            time.sleep(0.5)
+            continue
+        info = {{'address': '127.0.0.1:%s' % {port!r}, 'pid': os.getpid(), 'workspace': {workspace!r}}}
+        tmp = '%s.%d.tmp' % (advert, os.getpid())
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as fh:
+            json.dump(info, fh)
+        os.replace(tmp, advert)
+        return
 
 def watchdog():  # the app gone: what unoserver has not stopped 5 s later is killed
     while os.getppid() == parent:
         time.sleep(0.5)
+    if advert:
+        unadvertise()
     time.sleep(5)
     os.killpg(0, signal.SIGKILL)
 
@@ -54,6 +85,12 @@ def warm_up():  # one conversion once LibreOffice answers: the first costs twice
         except Exception:
             time.sleep(0.3)
 
+def stopped(signum, frame):  # stopped before unoserver runs (it then handles the signals)
+    if advert:
+        unadvertise()
+    os._exit(0)
+
+signal.signal(signal.SIGTERM, stopped)
 threading.Thread(target=watchdog, daemon=True).start()
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
@@ -68,9 +105,15 @@ if {warm!r}:
     threading.Thread(target=warm_up, daemon=True).start()
 from unoserver.server import main
 sys.argv = ['unoserver'] + sys.argv[1:]
-main()
+if advert:
+    threading.Thread(target=advertise, daemon=True).start()
+try:
+    main()
+finally:
+    if advert:
+        unadvertise()
+    os.killpg(0, signal.SIGKILL)  # an oosplash whose soffice.bin died may stay: none is left
 """
-
 
 class PreviewError(AccordgenError):
     """No PDF preview: LibreOffice is absent or failed (the message says which, in French)."""
@@ -98,10 +141,16 @@ def _warm_up_document() -> Path | str:
 
 
 def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = None,
-                      delay: float = 3.0) -> subprocess.Popen[bytes] | None:
+                      delay: float = 3.0, advert: Path | None = None,
+                      workspace: Path | None = None) -> subprocess.Popen[bytes] | None:
     """Start unoserver on 127.0.0.1:``port`` (LibreOffice on ``uno_port``), or None when the
     system Python has no UNO or LibreOffice is missing. With ``after`` (host, port), LibreOffice
-    starts ``delay`` seconds after that address answers. Its output goes to a temporary log."""
+    starts ``delay`` seconds after that address answers. Its output goes to a temporary log.
+
+    With ``advert`` (:func:`accordgen.tools.warm.advert_path` of ``workspace``), the launcher
+    writes there the address and its pid once unoserver answers, so that a ``batch --pdf`` or
+    ``render --pdf`` of that workspace converts through it; it removes the advert when it stops
+    or when its parent (the app) is gone."""
     from ..tools.pdf import find_soffice
 
     site, soffice = _site_of_unoserver(), find_soffice()
@@ -110,10 +159,10 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     if subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0:
         return None
     profile = Path(tempfile.mkdtemp(prefix="accordgen-office-"))
-    log = (profile / "unoserver.log").open("wb")
     host, wait_port = after or ("127.0.0.1", 0)
-    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0, port=port,
-                          warm=str(_warm_up_document()))
+    code = _LAUNCH.format(site=site, host=host, after=wait_port, delay=delay if after else 0,
+                          advert=str(advert) if advert else "", port=str(port),
+                          workspace=str(workspace or ""), warm=str(_warm_up_document()))
     if after is None:
         code = code.replace("deadline = time.monotonic() + 60", "deadline = 0")
     argv = [SYSTEM_PYTHON, "-c", code, "--interface", "127.0.0.1", "--port", str(port),
@@ -123,25 +172,24 @@ def start_warm_office(port: int, uno_port: int, after: tuple[str, int] | None = 
     # LibreOffice twice, directly and forwarded by unoserver. The parent-death signal asks
     # unoserver to stop LibreOffice; LibreOffice stopped while starting may hang (oosplash with a
     # dead soffice.bin), so the launcher's watchdog kills its whole group 5 s after the app died.
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            preexec_fn=_parent_death_signal, start_new_session=True)
+    with (profile / "unoserver.log").open("wb") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                preexec_fn=_parent_death_signal, start_new_session=True)
 
 
 def _warm_pdf(address: str, docx: bytes, wait: float) -> bytes:
-    from unoserver.client import UnoClient
+    """The PDF by the app's warm LibreOffice (:func:`accordgen.tools.warm.convert`, bounded
+    waits); while it is still starting (unavailable), asked again every 0.2 s up to ``wait``."""
+    from ..tools import warm
 
-    host, _, port = address.rpartition(":")
     deadline = time.monotonic() + wait
-    while True:  # unoserver listens once LibreOffice is up; its client would retry every 10 s
+    while True:
         try:
-            socket.create_connection((host, int(port)), 0.5).close()
-            break
-        except OSError:
+            return warm.convert(address, docx)
+        except warm.WarmUnavailable:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
-    client = UnoClient(server=host, port=port, host_location="local")
-    return bytes(client.convert(indata=docx, convert_to="pdf"))
+            time.sleep(0.2)
 
 
 def pdf_bytes(docx_path: Path, wait: float = 30.0) -> bytes:

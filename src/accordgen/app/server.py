@@ -99,7 +99,14 @@ def serve(folder: str | None, host: str = "127.0.0.1", port: int = 0, token: str
 
     uno = free_port()
     after = ("127.0.0.1" if host == "localhost" else host, port)
-    if start_warm_office(uno, free_port(), after=after) is not None:  # dies with this process (parent-death signal)
+    try:
+        from ..tools.warm import advert_path
+
+        advert: Path | None = advert_path(workspace)  # batches and renders of this workspace use it too
+    except OSError:
+        advert = None
+    if start_warm_office(uno, free_port(), after=after, advert=advert,
+                         workspace=workspace) is not None:  # dies with this process (parent-death signal)
         env[UNOSERVER] = f"127.0.0.1:{uno}"
     else:
         print("  (LibreOffice absent : l'aperçu PDF sera indisponible ou plus lent)")

@@ -140,9 +140,10 @@ def run_job(job: Job) -> list[RowResult]:
 
 def convert_pdfs(source: Path, names: Sequence[str], target: Path,
                  docx_written: bool = True, pdfa: bool = False) -> list[tuple[str, str]]:
-    """Convert the DOCX files ``names`` of ``source`` to PDF in ``target`` (LibreOffice runs of
-    up to ``pdf.CHUNK`` files, with this process's own profiles); for each: ``(pdf name, "")``
-    or ``("", French message)``."""
+    """Convert the DOCX files ``names`` of ``source`` (relative paths: ``<dossier>/x.docx``)
+    to PDF under the same relative paths in ``target`` (LibreOffice runs of up to
+    ``pdf.CHUNK`` files, with this process's own profiles, or the app's warm LibreOffice);
+    for each: ``(pdf name, "")`` or ``("", French message)``."""
     from ..tools.pdf import convert_each
 
     def failure(exc: BaseException) -> str:
@@ -150,11 +151,14 @@ def convert_pdfs(source: Path, names: Sequence[str], target: Path,
         what = "le DOCX a été écrit" if docx_written else "le DOCX est à jour"
         return one_line(f"{what}, mais pas le PDF : {detail}")
 
+    pdf_names = [name[: -len(".docx")] + ".pdf" for name in names]
     try:
-        results = convert_each([source / name for name in names], target, pdfa=pdfa)
+        results = convert_each([source / name for name in names], target, pdfa=pdfa,
+                               targets=[target / name for name in pdf_names])
     except Exception as exc:  # noqa: BLE001 - LibreOffice absent on this worker...
         return [("", failure(exc))] * len(names)
-    return [(r.name, "") if isinstance(r, Path) else ("", failure(r)) for r in results]
+    return [(pdf, "") if isinstance(r, Path) else ("", failure(r))
+            for pdf, r in zip(pdf_names, results, strict=True)]
 
 
 def keep_notebook(executed: Path, target: Path) -> bool:
@@ -210,10 +214,13 @@ def run_document_job(job: DocumentJob) -> list[RowResult]:
             extra["overrides"] = dict(row.overrides)
         if "par_lot" in accepted:
             extra["par_lot"] = True  # a notebook's side outputs are not the batch's (manifest)
+        folder = (staging / row.sortie).parent  # <dossier>/ inside the staging folder
+        folder.mkdir(parents=True, exist_ok=True)
         with private_dir(job.workdir, "document-") as work:
-            executed = work / record
+            executed = work / Path(record).name
             try:
-                run_notebook(kind, row.chemin, staging, executed, output_name=row.sortie, extra=extra)
+                run_notebook(kind, row.chemin, folder, executed, output_name=Path(row.sortie).name,
+                             extra=extra)
             finally:
                 kept = executed.exists() and keep_notebook(executed, staging / record)
         data = (staging / row.sortie).read_bytes()
@@ -269,6 +276,7 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
                                          "lignes": [asdict(r) for r in job.rows]},
                                         ensure_ascii=False), encoding="utf-8")
         executed = work / Path(job.notebook).name
+        (staging / job.notebook).parent.mkdir(parents=True, exist_ok=True)
         try:
             execute(notebook_path(GROUP_NOTEBOOK), executed,
                     {"jobs_file": str(jobs_file), "output_dir": str(staging)})
@@ -278,7 +286,7 @@ def run_group_job(job: GroupJob) -> list[RowResult]:
             error = f"{GROUP_NOTEBOOK} n'a pas pu s'exécuter ({type(exc).__name__} : {exc})"
         finally:
             if executed.exists():
-                keep_notebook(executed, staging / executed.name)
+                keep_notebook(executed, staging / job.notebook)
     results, _ = read_results(job.results_file)
     seen = {r.ligne for r in results}
     for row in job.rows:

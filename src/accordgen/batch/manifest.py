@@ -94,16 +94,17 @@ def read_manifest(path: Path | str) -> list[Entry]:
 
 
 def _trusted(entry: Entry) -> Entry | None:
-    """The entry with only the file names a batch writes: its output a plain name of the
-    output folder, its PDF and notebook named after it (a group notebook in ``lots/``). A
-    manifest is a file anyone can edit: a name read from it is never trusted further."""
-    from .messages import safe_output_name
+    """The entry with only the file names a batch writes: its output a plain name in the
+    output folder or in its document folders, its PDF and notebook named after it (a group
+    notebook in ``lots/``). A manifest is a file anyone can edit: a name read from it is never
+    trusted further."""
+    from .messages import safe_output_path
 
     if not entry.sortie:  # a row that failed before it was named
         entry.pdf = entry.notebook = ""
         return entry
     try:
-        if safe_output_name(entry.sortie) != entry.sortie:
+        if safe_output_path(entry.sortie) != entry.sortie:
             return None  # not a name the batch writes: the row is redone
     except ValueError:
         return None

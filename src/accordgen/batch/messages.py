@@ -32,6 +32,28 @@ def safe_output_name(raw: str) -> str:
     return name + ".docx"
 
 
+RESERVED = (".accordgen-lot", "lots", "manifeste.csv")
+"""The batch's own names at the top of the output folder: no document folder takes them."""
+
+
+def safe_output_path(raw: str) -> str:
+    """A relative output path that stays in the output folder: folders (``/``-separated, each
+    a plain name: not empty, not hidden, no ``..``, ``\\`` or control character, not one of the
+    batch's own names) then a file name as :func:`safe_output_name` makes it. Returned as
+    given (NFC); ValueError (French) when it is not such a path."""
+    text = unicodedata.normalize("NFC", str(raw))
+    *folders, name = text.split("/")
+    for folder in folders:
+        if (not folder.strip() or folder.startswith(".") or "\\" in folder or len(folder.encode("utf-8")) > 255
+                or any(unicodedata.category(c) in ("Cc", "Cs") for c in folder)):
+            raise ValueError(f"nom de dossier inutilisable dans le chemin de sortie « {raw} » : « {folder} »")
+    if folders and folders[0].casefold() in RESERVED:
+        raise ValueError(f"le dossier « {folders[0]} » est réservé au lot (chemin de sortie « {raw} »)")
+    if safe_output_name(name) != name:
+        raise ValueError(f"nom de fichier inutilisable dans le chemin de sortie « {raw} »")
+    return text
+
+
 def one_line(text: str) -> str:
     """A multi-line French message on one manifest line."""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]

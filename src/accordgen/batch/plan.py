@@ -3,7 +3,8 @@
 Every row is loaded and validated like a single document (``dossier.load`` with the row's
 overrides), its output name is fixed and sanitised, and its inputs hash is compared with the
 previous manifest: an unchanged row whose DOCX is still the one recorded is *skipped*; a
-broken row *fails* here with its French message.
+broken row *fails* here with its French message. A row without ``sortie`` is written where
+the application writes it, ``<dossier>/<kind's name>.docx`` of the output folder.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..errors import OutputError, RegisterError, ValidationError
 from ..kinds import get_kind
 from .jobs import RowJob
 from .manifest import DONE, FAILED, SKIPPED, Entry, sha256_file
-from .messages import failure_message, safe_output_name
+from .messages import failure_message, safe_output_name, safe_output_path
 from .register import Register, override_values
 
 
@@ -53,11 +54,12 @@ def prepare(
                                     "(indiquez le fichier YAML du document)")
             overrides = override_values(row, row.path)
             doc = loader.load(row.path, row.kind, overrides)
-            if not entry.sortie:
+            if not entry.sortie:  # where the application writes it: <dossier>/<kind's name>.docx
                 try:
-                    entry.sortie = safe_output_name(doc.output_stem)
+                    entry.sortie = safe_output_path(doc.output_relpath.as_posix())
                 except ValueError as exc:
-                    raise ValidationError(row.path, [("sortie", str(exc))]) from None
+                    raise ValidationError(row.path, [("sortie", f"{exc} ; indiquez un nom dans la "
+                                                                "colonne sortie du registre")]) from None
             key = entry.sortie.casefold()
             if key in claimed:
                 raise OutputError(out / entry.sortie, f"même fichier de sortie que la ligne {claimed[key]} "

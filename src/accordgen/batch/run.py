@@ -15,6 +15,10 @@ The flow of :func:`run_batch`:
 
    With ``pdf=True`` (``--pdf``), the worker that rendered DOCX files then converts them to
    PDF with LibreOffice; an unchanged row whose PDF is missing gets its PDF only.
+
+   A row without ``sortie`` goes where the application writes it, ``<dossier>/<kind's
+   name>.docx`` of the output folder (by default the workspace's ``outputs/``); the staging
+   folder mirrors those paths and the document folders are created without following links.
 3. The *manifest* (:mod:`.manifest`) is rewritten atomically as rows finish, so a batch killed
    at any point leaves a manifest that matches the files on disk; the next run skips what is
    done and redoes the rest.
@@ -199,9 +203,14 @@ class BatchRun:
                               "où il s'est arrêté") from None
         moves, self.installs = self.installs, []
         for name in moves:
-            source, target = self.staging / Path(name).name, self.out / name
+            source, target = self.staging / name, self.out / name
             try:
+                parent = self.out
+                for folder in Path(name).parts[:-1]:  # <dossier>/: created, never followed if a link
+                    parent = own_folder(parent, folder, 0o777)
                 os.replace(source, target)
+            except OutputError as exc:
+                self._install_failed(name, OSError(0, str(exc)))
             except OSError as exc:
                 self._install_failed(name, exc)
 
@@ -248,7 +257,7 @@ class BatchRun:
     def finish_group(self, unit: GroupJob) -> None:
         """A group ended: its executed notebook, if whole, moves into ``lots/`` and its rows
         point to it (never to a notebook that was not written)."""
-        if (self.staging / Path(unit.notebook).name).is_file():
+        if (self.staging / unit.notebook).is_file():
             self._stage(unit.notebook)
             for n in unit.lines:
                 e = self.entries.get(n)
@@ -313,9 +322,23 @@ class BatchRun:
         self.write()
 
 
+def default_output_dir(registre: Path | str) -> Path:
+    """Where a batch writes when no output folder is given: the ``outputs/`` folder of the
+    register's workspace, where the application writes too. OutputError (French, naming
+    ``--out``) outside a workspace."""
+    from ..resources import OUTPUTS, current_workspace
+
+    workspace = current_workspace(Path(registre).expanduser().absolute().parent)
+    if workspace is None:
+        raise OutputError(Path(registre), "ce registre n'est pas dans un espace de travail accordgen : "
+                          "indiquez le dossier de sortie avec l'option --out DOSSIER (output_dir dans le "
+                          "notebook), ou placez le registre dans un espace créé par « accordgen init »")
+    return workspace / OUTPUTS
+
+
 def run_batch(
     registre: Path | str,
-    output_dir: Path | str,
+    output_dir: Path | str | None = None,
     *,
     mode: str = "document",
     workers: int | None = None,
@@ -327,7 +350,8 @@ def run_batch(
     pdf: bool = False,
     pdfa: bool = False,
 ) -> BatchResult:
-    """Generate every document of a register into ``output_dir``; see the module docstring.
+    """Generate every document of a register into ``output_dir`` (None or empty: the
+    workspace's ``outputs/``, see :func:`default_output_dir`); see the module docstring.
 
     ``progress``: True/False, or None for a progress bar only on a terminal. ``pdf``: also a
     PDF beside each DOCX (LibreOffice; PdfError before anything is done when it is absent,
@@ -347,6 +371,8 @@ def run_batch(
 
         require_soffice()
     started_at = time.perf_counter()
+    if output_dir is None or not str(output_dir).strip():
+        output_dir = default_output_dir(registre)
     register = read_register(registre)
     out = Path(output_dir).resolve()
     if scheduler and executor != "dask":
@@ -387,6 +413,6 @@ def run_batch(
 
 
 __all__ = [
-    "COLUMNS", "MANIFEST", "BatchResult", "Entry", "executer_groupe", "failure_message", "one_line",
+    "COLUMNS", "MANIFEST", "BatchResult", "Entry", "default_output_dir", "executer_groupe", "failure_message", "one_line",
     "read_manifest", "run_batch", "safe_output_name", "verifier", "write_manifest",
 ]
