@@ -165,3 +165,17 @@ def test_the_form_names_the_field_to_complete_in_french(workspace: Path) -> None
     assert form.problemes == []  # a warning, not a problem: the draft can be saved and generated
     assert "Actions n° 1 › Intitulé : texte encore « [à compléter] »" in form.attention.value
     assert "actions[0]" not in form.attention.value
+
+
+def test_a_new_dossier_opens_on_the_accords_whole_form(workspace: Path) -> None:
+    """« Nouveau dossier » is a short sequence, then the full form: the new dossier's page
+    opens with the accord's form open."""
+    from accordgen.app.ui import Application
+
+    app = Application(workspace)
+    path = create.new_dossier(workspace, "Essonne ACME 2026", ANSWERS, [party(1), party(2)])
+    app.dossier_created(path)
+    assert app.tabs.selected_index == 1 and "Dossier créé : essonne-acme-2026" in app.dossier.children[0].value
+    (line,) = [line for line in app.lines if line.path == path]
+    assert line.form is not None and line.form_area.children and line.form.problemes == []
+    assert "Dossiers (2)" in app.accueil.children[0].value

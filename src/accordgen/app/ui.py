@@ -102,13 +102,20 @@ class Application:
         self.show_echeancier()
 
     def new_dossier(self) -> None:
-        def done(path: Path) -> None:
-            self.creation.children = ()
-            self.refresh()
-            self.open_dossier(path, note=f"Dossier créé : {path.parent.name} (accord.yaml, en projet).")
-
-        panel = ui_create.new_dossier_panel(self.workspace, done, lambda: setattr(self.creation, "children", ()))
+        panel = ui_create.new_dossier_panel(self.workspace, self.dossier_created,
+                                            lambda: setattr(self.creation, "children", ()))
         self.creation.children = (panel.widget,)
+
+    def dossier_created(self, path: Path) -> None:
+        """After « Nouveau dossier »: its page, with the accord's whole form open below the
+        short sequence's answers (the rest of the accord is completed there)."""
+        self.creation.children = ()
+        self.refresh()
+        self.open_dossier(path, note=f"Dossier créé : {path.parent.name} (accord.yaml, en projet) — "
+                                     "complétez l'accord dans son formulaire ci-dessous.")
+        for line in self.lines:
+            if line.path == path:
+                line.open_form()
 
     # --- Dossier ----------------------------------------------------------------------------
     def open_dossier(self, accord_path: Path, note: str = "") -> None:
