@@ -18,8 +18,9 @@ from accordgen import notebook as nb
 from accordgen.kinds import DOCUMENT_KINDS
 from accordgen.notebook.collection import ListEditor
 from accordgen.notebook.composite import OptionalEditor, UnionEditor
-from accordgen.notebook.form import Formulaire, Lanceur, formulaire
+from accordgen.notebook.form import Formulaire
 from accordgen.notebook.labels import chemin_lisible, libelle
+from accordgen.notebook.lanceur import Lanceur, formulaire
 from accordgen.notebook.roundtrip import merge3
 from accordgen.notebook.scalar import ScalarEditor
 

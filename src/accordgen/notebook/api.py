@@ -140,6 +140,6 @@ def dates_cles(doc: Document) -> Any:
 def formulaire(dossier_file: str | Path, output_dir: str | Path = "",
                output_name: str = "") -> Any:
     """The document's form (fields, live checks, « Enregistrer », « Générer le document »)."""
-    from .form import formulaire as _formulaire
+    from .lanceur import formulaire as _formulaire
 
     return _formulaire(dossier_file, output_dir, output_name)

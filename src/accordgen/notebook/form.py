@@ -1,7 +1,7 @@
 """The drafter's form: a document's YAML edited through widgets built from its model.
 
-``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »; the form
-then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
+``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »
+(:mod:`.lanceur`); the form then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
 per part: parties, axes, clauses, signature...), with the French labels and help of the
 parameter model (:mod:`accordgen.notebook.editor` and its siblings build the fields). Each
 change is checked at once the way :func:`accordgen.dossier.load` checks a file — pydantic, the
@@ -36,7 +36,7 @@ from .fieldspec import Spec, same_value
 from .labels import RED, avertissement_lisible, chemin_lisible, esc, libelle
 from .scalar import ScalarEditor, party_options
 
-__all__ = ["Formulaire", "Lanceur", "chemin_lisible", "formulaire", "libelle", "form_problems"]
+__all__ = ["Formulaire", "chemin_lisible", "libelle", "form_problems"]
 
 
 def form_problems(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> list[tuple[str, str]]:
@@ -365,38 +365,3 @@ class Formulaire:
         self.sortie.append_display_data(notebook.apercu(chemin))
         self.sortie.append_display_data(notebook.dates_cles(doc))
         return chemin
-
-
-class Lanceur:
-    """What the notebook cell shows: a button that opens the form. The form's hundreds of
-    widgets are built only on demand, so batch runs (papermill) stay light."""
-
-    def __init__(self, dossier_file: Path | str, output_dir: Path | str = "",
-                 output_name: str = "") -> None:
-        self.args = (dossier_file, output_dir, output_name)
-        self.formulaire: Formulaire | None = None
-        self.bouton = W.Button(description="Ouvrir le formulaire", icon="edit", button_style="primary",
-                               layout=W.Layout(width="auto"),
-                               tooltip=f"Modifier {Path(dossier_file).name} dans un formulaire")
-        self.bouton.add_class("accordgen-ouvrir")
-        self.bouton.on_click(lambda _b: self.ouvrir())
-        hint = W.HTML(f"<span style='color:#555'>Fichier : <code>{esc(dossier_file)}</code></span>")
-        self.widget = W.VBox([W.HBox([self.bouton, hint], layout=W.Layout(align_items="center"))])
-        self.widget.add_class("accordgen-lanceur")
-
-    def ouvrir(self) -> Formulaire:
-        """Build the form (once) and show it in place of the button."""
-        if self.formulaire is None:
-            self.bouton.description, self.bouton.disabled = "Ouverture…", True
-            self.formulaire = Formulaire(*self.args)
-            self.widget.children = (self.formulaire.widget,)
-        return self.formulaire
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-def formulaire(dossier_file: Path | str, output_dir: Path | str = "",
-               output_name: str = "") -> Lanceur:
-    """The form of a document's YAML file, behind a button « Ouvrir le formulaire »."""
-    return Lanceur(dossier_file, output_dir, output_name)
