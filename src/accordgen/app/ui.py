@@ -193,6 +193,19 @@ class Application:
         self.echeancier.children = [intro, self.tri, w.HTML(table), w.HTML(ics)]
 
 
+SHOWN = """<script>
+(() => {
+  const t = setInterval(() => {
+    const b = document.querySelector(".accordgen-affiche");
+    if (b) { clearInterval(t); setTimeout(() => b.click(), 300); }
+  }, 200);
+  setTimeout(() => clearInterval(t), 120000);
+})();
+</script>"""
+"""The page, once the application's widgets are on screen, clicks its hidden button
+``accordgen-affiche``: the kernel then warms up (:mod:`.warmup`), never while the page is
+still asking for its widgets."""
+
 BEFOREUNLOAD = """<script>
 if (!window.accordgenAvantDepart) {
   window.accordgenAvantDepart = true;
@@ -245,5 +258,10 @@ def application(espace: str | Path = "") -> Any:
     if get_ipython() is not None:  # in the served notebook: the browser's « quitter ? » warning
         display(HTML(BEFOREUNLOAD))
     app = Application(workspace)
-    warmup.schedule(line.doc for row in app.rows for line in row.documents)
+    if get_ipython() is not None:  # warmed up once the page is on screen (it says so: SHOWN)
+        shown = w.Button(layout=w.Layout(display="none"))
+        shown.add_class("accordgen-affiche")
+        shown.on_click(lambda _b: warmup.schedule(line.doc for row in app.rows for line in row.documents))
+        app.widget.children = (*app.widget.children, shown)
+        display(HTML(SHOWN))
     return app.widget

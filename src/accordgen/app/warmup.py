@@ -1,8 +1,9 @@
 """The kernel's first generation of a kind costs about twice the next ones (its template
 compiled, the clause library read, caches filled), and the first timeline half a second of
-imports. Once the home page is shown, the application imports matplotlib and renders one valid
-document of each kind in memory (nothing written), one step at a time on the kernel's own event
-loop: between the drafter's clicks, never beside them."""
+imports. Once the home page is on screen (the page says so, see ``app.ui.SHOWN``), the
+application imports matplotlib and renders one valid document of each kind in memory (nothing
+written), one step at a time on the kernel's own event loop: between the drafter's clicks,
+never beside them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from ..dossier import Document
 
-DELAY = 1.0  # seconds after the page is built
+DELAY = 0.3  # seconds after the page said it is on screen
 PAUSE = 0.05  # between two steps: a click waiting is handled in between
 
 
