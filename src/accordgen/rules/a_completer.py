@@ -30,6 +30,6 @@ def fields_to_complete(values: Any, path: str = "") -> Iterator[str]:
             yield from fields_to_complete(value, f"{path}[{i}]")
 
 
-WARNING = "texte encore « [à compléter] » : à remplir avant de passer le document en définitif"
+WARNING = "texte encore « [à compléter] » (à remplir avant le définitif)"
 PROBLEM = ("texte encore « [à compléter] » dans un document définitif (le texte à signer) : "
            "complétez-le, ou repassez le document en projet")
