@@ -1,11 +1,12 @@
 """The drafter's form: a document's YAML edited through widgets built from its model.
 
 ``formulaire("accord.yaml")`` in a notebook shows a button « Ouvrir le formulaire »
-(:mod:`.lanceur`); the form then shows every field of the document's kind, grouped as a drafter thinks of them (one tab
-per part: parties, axes, clauses, signature...), with the French labels and help of the
-parameter model (:mod:`accordgen.notebook.editor` and its siblings build the fields). Each
-change is checked at once the way :func:`accordgen.dossier.load` checks a file — pydantic, the
-kind's ``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
+(:mod:`.lanceur`); the form then shows every field of the document's kind, grouped as a
+drafter thinks of them (one tab per part: parties, axes, clauses, signature..., each built
+when first opened), with the French labels and help of the parameter model
+(:mod:`accordgen.notebook.editor` and its siblings build the fields). Each change is checked at
+once the way :func:`accordgen.dossier.load` checks a file — pydantic, the kind's
+``problems()``, then the accord and ``dossier_problems()`` — and each message appears in red
 beside its field and in a summary at the top. « Enregistrer » writes the YAML back through
 :mod:`accordgen.notebook.roundtrip` (comments, key order and quoting kept; only changed values
 rewritten) and writes nothing while anything is invalid. « Générer le document » saves,
