@@ -7,12 +7,12 @@ import io
 import re
 import subprocess
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 import accordgen
+from accordgen.models.base import today
 from accordgen.rules.fr import date_longue
 from accordgen.tools.text import document_text, header_footer_text, normalise
 from examples_support import base_example, kinds_with_example
@@ -61,8 +61,9 @@ def test_a_draft_is_the_default_and_is_dated_the_day_it_is_generated(tmp_path: P
     doc = accordgen.load(path)
     assert doc.params.statut.value == "projet"  # type: ignore[attr-defined]
     docx = accordgen.render_bytes(doc)
-    assert f"PROJET du {normalise(date_longue(date.today()))} – document de travail" in header(docx)
-    stamp = date.today().isoformat()
+    # the day in Paris, the Département's (between 23:00 and midnight UTC, not the machine's date)
+    assert f"PROJET du {normalise(date_longue(today()))} – document de travail" in header(docx)
+    stamp = today().isoformat()
     assert f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}T00:00:00Z' in core(docx)
 
 
