@@ -658,3 +658,15 @@ def test_the_accord_form_offers_its_parties_as_typed_before_saving(dossier: Path
     assert "aucune partie de l'accord n'a cette clé" in dict((v, k) for k, v in apport.options)["orange"]
     assert "axes[0].apports[1].partie" in {p for p, _ in form.problemes}
     assert path.read_bytes() == before  # nothing saved
+
+
+def test_a_field_titled_by_its_model_is_labelled_so(dossier: Path, tmp_path: Path) -> None:
+    """The amendment's two ways of citing the authorising decision are told apart (they read
+    « Délibération » and « Délibérations », side by side)."""
+    form = Formulaire(dossier / "avenant-1.yaml", tmp_path / "out")
+    assert form.racine is not None
+    assert "Délibération (une seule collectivité)" in form.racine.onglets
+    assert "Délibérations (plusieurs collectivités)" in form.racine.onglets
+    assert "Délibération" not in form.racine.onglets and "Délibérations" not in form.racine.onglets
+    case = form.champ("deliberations").case
+    assert case.description == "Renseigner « Délibérations (plusieurs collectivités) »"

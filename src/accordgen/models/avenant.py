@@ -102,12 +102,12 @@ class AvenantRenouvellement(DocumentDerive):
         description="Numéro de l'avenant : 1 pour le premier, puis le suivant de ceux du dossier.",
     )
     deliberation: Deliberation | None = Field(
-        default=None,
+        default=None, title="Délibération (une seule collectivité)",
         description="Délibération qui autorise la signature de l'avenant, quand l'accord compte une "
         "seule collectivité (organe, article, date, numero).",
     )
     deliberations: dict[Cle, Deliberation] | None = Field(
-        default=None,
+        default=None, title="Délibérations (plusieurs collectivités)",
         description="Délibérations qui autorisent la signature de l'avenant, par clé de partie "
         "(une par collectivité) ; à la place de « deliberation ».",
     )

@@ -194,7 +194,7 @@ class ClausesEditor(FieldEditor):
         topics = tuple(getattr(form.kind, "clause_topics", ()))
         self.sujets = {t: TopicEditor(form, t, ctx, initial.get(t, ABSENT)) for t in topics}
         self.autres = {k: v for k, v in initial.items() if k not in self.sujets}  # the checks name them
-        intro = html(title_html(libelle(self.name), False, self.help_text))
+        intro = html(title_html(self.label, False, self.help_text))
         alerte = [html(f"<div style='color:#b00020'>{esc(ctx.erreur)}</div>")] if ctx.erreur else []
         self.widget = W.VBox([intro, *alerte, self.erreur, *(e.widget for e in self.sujets.values())],
                              layout=shared("ligne"))

@@ -39,12 +39,12 @@ class ListEditor(FieldEditor):
         values = [initial] if self.valeur_seule else (initial if isinstance(initial, list) else [])
         self.elements = [self._new_item(v, i) for i, v in enumerate(values)]
         self.boite = W.VBox([e.row for e in self.elements], layout=shared("plein"))
-        what = libelle(self.name).lower() if self.name else "la liste"
+        what = self.label.lower() if self.name else "la liste"
         self.bouton_ajouter = button("plus", f"Ajouter un élément à « {what} »", "Ajouter", layout="auto")
         self.bouton_ajouter.add_class("accordgen-ajouter")
         self.tag(self.bouton_ajouter, "accordgen-ajouter")
         self.bouton_ajouter.on_click(lambda _b: self.ajouter())
-        head = [] if self.item else [html(title_html(libelle(self.name), self.required, self.help_text))]
+        head = [] if self.item else [html(title_html(self.label, self.required, self.help_text))]
         self.widget = W.VBox([*head, self.erreur, self.boite, self.bouton_ajouter],
                              layout=shared("plein" if self.item else "ligne"))
 
@@ -81,7 +81,7 @@ class ListEditor(FieldEditor):
             if e.titre is None:
                 continue
             extra = _item_name(e.ed.raw())
-            value = f"<b>{esc(libelle(self.name))} n° {i + 1}</b>" + (f" — {esc(extra)}" if extra else "")
+            value = f"<b>{esc(self.label)} n° {i + 1}</b>" + (f" — {esc(extra)}" if extra else "")
             if e.titre.value != value:
                 e.titre.value = value
 

@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap
 from . import roundtrip as rt
 from .editor import FieldEditor, make_editor, model_field_editor
 from .fieldspec import ABSENT, Spec, analyse, fits_shape, is_empty, same_value
-from .labels import esc, html, libelle, shared, title_html
+from .labels import esc, html, shared, title_html
 
 if TYPE_CHECKING:
     from .form import Formulaire
@@ -41,7 +41,7 @@ class ModelEditor(FieldEditor):
             self.widget = self._tabs()
             return
         body = W.VBox([e.widget for e in self.champs.values()], layout=shared("groupe"))
-        parts: list[W.Widget] = [] if self.item else [html(title_html(libelle(self.name), self.required, self.help_text))]
+        parts: list[W.Widget] = [] if self.item else [html(title_html(self.label, self.required, self.help_text))]
         self.widget = W.VBox([*parts, self.erreur, body], layout=shared("ligne"))
 
     def _tabs(self) -> W.Widget:
@@ -54,7 +54,7 @@ class ModelEditor(FieldEditor):
         self.boites = {n: W.VBox([self.champs[n].widget]) for n in tabs}
         children = ([W.VBox([e.widget for e in general])] if general else []) + list(self.boites.values())
         self.noms_onglets: list[str | None] = ([None] if general else []) + tabs
-        self.onglets = (["Général"] if general else []) + [libelle(n) for n in tabs]
+        self.onglets = (["Général"] if general else []) + [self.champs[n].label for n in tabs]
         if not general and tabs:
             self.construire(tabs[0])  # the tab shown first
         tab = W.Tab(children=children, titles=self.onglets)
@@ -125,7 +125,8 @@ class LazyEditor(FieldEditor):
 
     def __init__(self, form: Formulaire, name: str, info: FieldInfo, initial: Any) -> None:
         spec, _optional = analyse(info.annotation)
-        super().__init__(form, spec, name=name, required=info.is_required(), initial=initial)
+        super().__init__(form, spec, name=name, required=info.is_required(), initial=initial,
+                         label=info.title or "")
         self.info = info
         wait = html("<p style='color:#555'>Ouverture de l'onglet…</p>")
         self.widget = W.VBox([self.erreur, wait], layout=shared("ligne"))
@@ -178,7 +179,7 @@ class OptionalEditor(FieldEditor):
         self._kw = kw
         self.interne: FieldEditor | None = None
         present = not is_empty(self.initial) or (self.initial == [] or self.initial == {})
-        self.case = W.Checkbox(value=present, indent=False, description=f"Renseigner « {libelle(self.name)} »",
+        self.case = W.Checkbox(value=present, indent=False, description=f"Renseigner « {self.label} »",
                                layout=shared("auto"), style=shared("style-case"))
         self.case.add_class("accordgen-case")
         self.tag(self.case, "accordgen-case")
@@ -254,7 +255,7 @@ class UnionEditor(FieldEditor):
             value=chosen, style=shared("style-toggle"))
         self.choix.observe(self._toggled, names="value")
         self.tag(self.choix, "accordgen-forme")
-        head = [] if self.item else [html(title_html(libelle(self.name), self.required, self.help_text))]
+        head = [] if self.item else [html(title_html(self.label, self.required, self.help_text))]
         self.widget = W.VBox([*head, self.choix, self.actif.widget, self.erreur],
                              layout=shared("plein" if self.item else "ligne"))
 

@@ -32,8 +32,9 @@ class FieldEditor:
 
     def __init__(self, form: Formulaire, spec: Spec, *, name: str = "", help_text: str = "",
                  required: bool = True, default: Any = ABSENT, initial: Any = ABSENT,
-                 item: bool = False) -> None:
+                 item: bool = False, label: str = "") -> None:
         self.form, self.spec, self.name, self.help_text = form, spec, name, help_text
+        self.label = label or libelle(name)  # the model's own title when it gives one
         self.required, self.default, self.item, self.initial = required, default, item, initial
         self.path = ""
         self.erreur = html(layout="cache")
@@ -118,7 +119,7 @@ class FieldEditor:
         """Label (with its help), input and error message of a field, one under the other."""
         if self.item:
             return W.VBox([entree, self.erreur], layout=shared("plein"))
-        label = html(title_html(libelle(self.name), self.required, self.help_text))
+        label = html(title_html(self.label, self.required, self.help_text))
         return W.VBox([label, entree, self.erreur], layout=shared("ligne"))
 
 
@@ -153,7 +154,7 @@ def model_field_editor(form: Formulaire, name: str, info: FieldInfo, initial: An
     else:
         default = ABSENT
     kw = {"name": name, "help_text": info.description or "", "required": info.is_required(),
-          "default": default, "initial": initial}
+          "default": default, "initial": initial, "label": info.title or ""}
     if name == "clauses" and spec.kind == "dict" and getattr(form.kind, "clause_topics", ()):
         from .clauses import ClausesEditor  # the clause library's topics of this kind
 
