@@ -11,7 +11,7 @@ from pydantic.fields import FieldInfo
 from ruamel.yaml.comments import CommentedMap
 
 from . import roundtrip as rt
-from .editor import FieldEditor, make_editor, model_field_editor
+from .editor import FieldEditor, is_clause_topics, make_editor, model_field_editor
 from .fieldspec import ABSENT, Spec, analyse, fits_shape, is_empty, same_value
 from .labels import esc, html, shared, title_html
 
@@ -152,8 +152,8 @@ def own_tab_field(form: Formulaire, name: str, info: FieldInfo, initial: Any) ->
     """Whether the root field ``name`` gets a tab of its own, decided before its editor is
     built (as :func:`~.editor.model_field_editor` would build it)."""
     spec, _optional = analyse(info.annotation)
-    if name == "clauses" and spec.kind == "dict" and getattr(form.kind, "clause_topics", ()):
-        return True  # the clause library's topics (ClausesEditor)
+    if is_clause_topics(form, name, spec):
+        return True
     return fits_shape(spec, initial) and _own_tab(spec)
 
 

@@ -137,6 +137,12 @@ def make_editor(form: Formulaire, spec: Spec, **kw: Any) -> FieldEditor:
     return classes.get(spec.kind, ScalarEditor)(form, spec, **kw)
 
 
+def is_clause_topics(form: Formulaire, name: str, spec: Spec) -> bool:
+    """Whether the field is the ``clauses`` of a kind whose template has clause slots (the
+    clause library's topics: :class:`~.clauses.ClausesEditor`, a tab of its own)."""
+    return name == "clauses" and spec.kind == "dict" and bool(getattr(form.kind, "clause_topics", ()))
+
+
 def model_field_editor(form: Formulaire, name: str, info: FieldInfo, initial: Any) -> FieldEditor:
     """The editor of a model field: label, help and default from the pydantic field."""
     spec, optional = analyse(info.annotation)
@@ -155,8 +161,8 @@ def model_field_editor(form: Formulaire, name: str, info: FieldInfo, initial: An
         default = ABSENT
     kw = {"name": name, "help_text": info.description or "", "required": info.is_required(),
           "default": default, "initial": initial, "label": info.title or ""}
-    if name == "clauses" and spec.kind == "dict" and getattr(form.kind, "clause_topics", ()):
-        from .clauses import ClausesEditor  # the clause library's topics of this kind
+    if is_clause_topics(form, name, spec):
+        from .clauses import ClausesEditor
 
         return ClausesEditor(form, spec, **kw)
     if optional and spec.kind in ("model", "list", "dict", "union") and fits_shape(spec, initial):
