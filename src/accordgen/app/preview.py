@@ -35,6 +35,7 @@ _LAUNCH = """\
 import json, os, signal, socket, sys, threading, time, xmlrpc.client
 parent = os.getppid()
 advert = {advert!r}
+warm = {warm!r}
 
 def unadvertise():  # only our own advert (another app may have replaced it)
     try:
@@ -44,13 +45,15 @@ def unadvertise():  # only our own advert (another app may have replaced it)
     except (OSError, ValueError, AttributeError):
         pass
 
-def advertise():  # once unoserver answers: batches and renders of this workspace may use it
+def when_ready():  # once unoserver answers: one conversion (LibreOffice's first costs twice
+    # the next ones), then the advert (batches and renders of this workspace may use it)
     class Limited(xmlrpc.client.Transport):
         def make_connection(self, host):
             conn = super().make_connection(host)
             conn.timeout = 2
             return conn
-    server = xmlrpc.client.ServerProxy('http://127.0.0.1:%s' % {port!r}, transport=Limited())
+    url = 'http://127.0.0.1:%s' % {port!r}
+    server = xmlrpc.client.ServerProxy(url, transport=Limited())
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and os.getppid() == parent:
         try:
@@ -58,11 +61,18 @@ def advertise():  # once unoserver answers: batches and renders of this workspac
         except Exception:
             time.sleep(0.5)
             continue
-        info = {{'address': '127.0.0.1:%s' % {port!r}, 'pid': os.getpid(), 'workspace': {workspace!r}}}
-        tmp = '%s.%d.tmp' % (advert, os.getpid())
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as fh:
-            json.dump(info, fh)
-        os.replace(tmp, advert)
+        if warm:
+            try:  # unoserver 3 (API 3): inpath, indata, outpath, convert_to, filtername, ...
+                xmlrpc.client.ServerProxy(url, allow_none=True).convert(
+                    warm, None, None, 'pdf', 'writer_pdf_Export', [], False, None, None)
+            except Exception:
+                pass
+        if advert:
+            info = {{'address': '127.0.0.1:%s' % {port!r}, 'pid': os.getpid(), 'workspace': {workspace!r}}}
+            tmp = '%s.%d.tmp' % (advert, os.getpid())
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as fh:
+                json.dump(info, fh)
+            os.replace(tmp, advert)
         return
 
 def watchdog():  # the app gone: what unoserver has not stopped 5 s later is killed
@@ -72,18 +82,6 @@ def watchdog():  # the app gone: what unoserver has not stopped 5 s later is kil
         unadvertise()
     time.sleep(5)
     os.killpg(0, signal.SIGKILL)
-
-def warm_up():  # one conversion once LibreOffice answers: the first costs twice the next ones
-    from unoserver.client import UnoClient
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', {port}), 0.5).close()
-            UnoClient(server='127.0.0.1', port='{port}', host_location='local').convert(
-                inpath={warm!r}, convert_to='pdf')
-            return
-        except Exception:
-            time.sleep(0.3)
 
 def stopped(signum, frame):  # stopped before unoserver runs (it then handles the signals)
     if advert:
@@ -101,12 +99,10 @@ while time.monotonic() < deadline:
         time.sleep(0.3)
 time.sleep({delay})
 sys.path.append({site!r})
-if {warm!r}:
-    threading.Thread(target=warm_up, daemon=True).start()
 from unoserver.server import main
 sys.argv = ['unoserver'] + sys.argv[1:]
-if advert:
-    threading.Thread(target=advertise, daemon=True).start()
+if advert or warm:
+    threading.Thread(target=when_ready, daemon=True).start()
 try:
     main()
 finally:
