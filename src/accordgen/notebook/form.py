@@ -62,6 +62,14 @@ def form_check(raw: dict[str, Any], path: Path, *, dossier: bool = True) -> tupl
         return [], []
 
 
+# Tabs as wide as their title (« Contrepartie financière », « Délibérations (plusieurs
+# collectivités) »), on several rows when they need them: ipywidgets cuts each at 144 px.
+TAB_STYLE = """<style>
+.accordgen-onglets .lm-TabBar-content {flex-wrap: wrap;}
+.accordgen-onglets .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important;}
+</style>"""
+
+
 class Formulaire:
     """The form of one document's YAML file. ``widget`` is what the notebook displays."""
 
@@ -101,7 +109,7 @@ class Formulaire:
         self.corps = W.VBox()
         barre = W.HBox([self.bouton_enregistrer, self.bouton_generer, self.bouton_recharger],
                        layout=W.Layout(margin="6px 0", flex_flow="row wrap"))
-        self.widget = W.VBox([self.titre, self.etat, self.synthese, self.attention, barre, self.message, self.corps,
+        self.widget = W.VBox([W.HTML(TAB_STYLE), self.titre, self.etat, self.synthese, self.attention, barre, self.message, self.corps,
                               self.sortie], layout=W.Layout(max_width="64em"))
         self.widget.add_class("accordgen-formulaire")
         self.recharger()
